@@ -1,0 +1,1 @@
+"""Interfaces to the engine: the command line, and the FastAPI app."""

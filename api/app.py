@@ -1,0 +1,49 @@
+"""The FastAPI application factory.
+
+``create_app(settings)`` opens the store, loads the bundled dataset on first start (an
+empty store) and reuses it afterwards, and mounts the routes. Domain errors raised in
+``longarm.graph`` become HTTP errors in one place, :mod:`longarm.api.errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ..graph.loading import load_bundled
+from ..graph.store import Store
+from .errors import install_error_handlers
+from .routes.health import router as health_router
+from .routes.sparql import router as sparql_router
+from .routes.stats import router as stats_router
+from .settings import Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build the app; `store` overrides the store at ``settings.store_path`` (tests)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        s = store if store is not None else Store.open(settings.store_path)
+        if not s.named_graphs():
+            load_bundled(s)
+        app.state.store = s
+        app.state.settings = settings
+        yield
+        s.flush()
+
+    app = FastAPI(
+        title="longarm",
+        summary="Who can compel access to this data, through which chain of companies, under which law, and why.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(stats_router, prefix="/api/v1")
+    app.include_router(sparql_router)
+    return app

@@ -1,0 +1,50 @@
+"""The one mapping from domain errors to HTTP responses ``{"detail": …}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ..graph.errors import (
+    AmbiguousReferenceError,
+    InputError,
+    LongarmError,
+    QueryError,
+    StoreError,
+    UnknownReferenceError,
+    ValidationError,
+)
+
+__all__ = ["install_error_handlers", "status_for"]
+
+
+def status_for(exc: LongarmError) -> int:
+    """The HTTP status of a domain error."""
+    if isinstance(exc, ValidationError):
+        return 422
+    if isinstance(exc, UnknownReferenceError):
+        return 404
+    if isinstance(exc, AmbiguousReferenceError):
+        return 409
+    if isinstance(exc, InputError | QueryError):
+        return 400
+    if isinstance(exc, StoreError):
+        return 503
+    return 400
+
+
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LongarmError)
+    detail: object = str(exc)
+    if isinstance(exc, ValidationError):
+        detail = [str(v) for v in exc.violations]
+    elif isinstance(exc, UnknownReferenceError):
+        detail = {"message": str(exc), "suggestions": [{"id": i, "label": label} for i, label in exc.suggestions]}
+    elif isinstance(exc, AmbiguousReferenceError):
+        detail = {"message": str(exc), "candidates": [{"id": i, "label": label} for i, label in exc.candidates]}
+    return JSONResponse({"detail": detail}, status_code=status_for(exc))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every :class:`LongarmError` raised by a route to its HTTP response."""
+    app.add_exception_handler(LongarmError, _handle)

@@ -1,0 +1,55 @@
+"""Settings, read once from the environment into a typed object.
+
+Only this module reads ``os.environ``. Each setting has a default that lets
+``longarm serve`` run on a fresh machine with nothing configured.
+
+==========================  ==========================================  ==============================
+variable                    meaning                                      default
+==========================  ==========================================  ==============================
+``LONGARM_STORE``           directory of the embedded Oxigraph store     ``$XDG_DATA_HOME/longarm/store``
+``LONGARM_HOST``            address ``longarm serve`` listens on         ``127.0.0.1``
+``LONGARM_PORT``            port ``longarm serve`` listens on            ``8000``
+``LONGARM_WRITE_TOKEN``     bearer token required for writes             none: writes are refused
+``LONGARM_QUERY_TIMEOUT``   SPARQL query deadline, seconds               ``30``
+``LONGARM_RESULT_CAP``      most rows a SPARQL SELECT returns            ``10000``
+==========================  ==========================================  ==============================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Typed settings of the CLI and the server."""
+
+    store_path: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    write_token: str | None = None
+    query_timeout: float = 30.0
+    result_cap: int = 10_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from `env` (default: the process environment)."""
+        e = os.environ if env is None else env
+        data_home = Path(e.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        return cls(
+            store_path=Path(e.get("LONGARM_STORE") or data_home / "longarm" / "store"),
+            host=e.get("LONGARM_HOST", "127.0.0.1"),
+            port=int(e.get("LONGARM_PORT", "8000")),
+            write_token=e.get("LONGARM_WRITE_TOKEN") or None,
+            query_timeout=float(e.get("LONGARM_QUERY_TIMEOUT", "30")),
+            result_cap=int(e.get("LONGARM_RESULT_CAP", "10000")),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some settings changed (e.g. from command-line options)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The bundled, sourced dataset (Turtle, one file per theme)."""

@@ -1,0 +1,1 @@
+"""The longarm engine: store, loading, validation, ownership analytics and reach inference."""

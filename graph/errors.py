@@ -1,0 +1,127 @@
+"""The exception tree of longarm, documented in one place.
+
+Every error the engine raises on purpose derives from :class:`LongarmError`. The API maps
+each family to one HTTP status, once, in ``api/``; the CLI maps them to exit codes.
+
+::
+
+    LongarmError
+    ├── InputError                  bad input from a user (HTTP 400, exit 2)
+    │   ├── RdfSyntaxError          a file does not parse: names file, line and column
+    │   └── UnsupportedFormatError  no RDF parser for that file name or media type
+    ├── ValidationError             SHACL violations (HTTP 422, exit 1): lists each one
+    ├── ResolutionError             an entity reference that does not resolve to one node
+    │   ├── UnknownReferenceError   nothing matches (HTTP 404); carries suggestions
+    │   └── AmbiguousReferenceError several nodes match (HTTP 409); carries candidates
+    ├── QueryError                  a SPARQL query or update is malformed (HTTP 400)
+    └── StoreError                  the store cannot be opened or written (HTTP 503)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AmbiguousReferenceError",
+    "InputError",
+    "LongarmError",
+    "QueryError",
+    "RdfSyntaxError",
+    "ResolutionError",
+    "StoreError",
+    "UnknownReferenceError",
+    "UnsupportedFormatError",
+    "ValidationError",
+    "Violation",
+]
+
+
+class LongarmError(Exception):
+    """Base class of every error longarm raises on purpose."""
+
+
+class InputError(LongarmError):
+    """Input from a user that longarm cannot read."""
+
+
+class RdfSyntaxError(InputError):
+    """An RDF document does not parse.
+
+    The message names the file, the line and the column (both from 1), as
+    ``data/x.ttl:3:9: Unexpected end of file``.
+    """
+
+    def __init__(self, file: str, line: int | None, column: int | None, reason: str) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.reason = reason
+        where = file if line is None else f"{file}:{line}:{column or 1}"
+        super().__init__(f"{where}: {reason}")
+
+
+class UnsupportedFormatError(InputError):
+    """No RDF parser is known for a file extension or media type."""
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One SHACL violation: the node, the property and the rule it breaks."""
+
+    focus_node: str
+    path: str | None
+    constraint: str
+    message: str
+    value: str | None = None
+    severity: str = "Violation"
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        prop = f" {self.path}" if self.path else ""
+        value = f" (value {self.value})" if self.value is not None else ""
+        return f"{where}{self.focus_node}{prop}: {self.constraint}: {self.message}{value}"
+
+
+class ValidationError(LongarmError):
+    """The data breaks the SHACL shapes; nothing was written."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = list(violations)
+        lines = "\n".join(f"  - {v}" for v in self.violations)
+        super().__init__(f"{len(self.violations)} SHACL violation(s):\n{lines}")
+
+
+class ResolutionError(LongarmError):
+    """An entity reference that does not resolve to exactly one node."""
+
+
+class UnknownReferenceError(ResolutionError):
+    """No entity matches a reference; ``suggestions`` holds ``(iri, label)`` pairs."""
+
+    def __init__(self, ref: str, suggestions: Sequence[tuple[str, str]] = ()) -> None:
+        self.ref = ref
+        self.suggestions = list(suggestions)
+        hint = ""
+        if self.suggestions:
+            hint = "; did you mean: " + ", ".join(label for _, label in self.suggestions)
+        super().__init__(f"no entity matches {ref!r}{hint}")
+
+
+class AmbiguousReferenceError(ResolutionError):
+    """Several entities match a reference; ``candidates`` holds ``(iri, label)`` pairs."""
+
+    def __init__(self, ref: str, candidates: Sequence[tuple[str, str]]) -> None:
+        self.ref = ref
+        self.candidates = list(candidates)
+        names = ", ".join(f"{label} <{iri}>" for iri, label in self.candidates)
+        super().__init__(f"{ref!r} matches several entities: {names}")
+
+
+class QueryError(LongarmError):
+    """A SPARQL query or update is malformed or refused."""
+
+
+class StoreError(LongarmError):
+    """The store cannot be opened, read or written."""

@@ -1,0 +1,234 @@
+"""Loading RDF documents into the store: parse, validate, write, all or nothing.
+
+Each document goes to its own named graph (``…/graph/file/<stem>`` unless a graph name
+is given; the bundled dataset uses ``…/graph/data/<stem>`` and the ontology
+``…/graph/ontology``). A load parses every document first, validates the store as it
+would be after the load against the SHACL shapes, and only then writes, in one
+transaction. A syntax error or a violation leaves the store untouched. Loading a
+document whose content is unchanged rewrites nothing, so reloading is idempotent.
+
+A provenance graph (``…/graph/meta``) records, for each named graph, the document it
+came from, its SHA-256 and its triple count.
+
+Examples
+--------
+>>> from longarm.graph.store import Store
+>>> store = Store.in_memory()
+>>> report = load_bundled(store)
+>>> report.graphs[ONTOLOGY_GRAPH].status
+'loaded'
+>>> load_bundled(store).changed
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from ..ontology.namespace import DCTERMS, GRAPH_BASE, PROV, graph_iri
+from .errors import InputError, ValidationError
+from .rdfio import parse_document
+from .store import Store
+from .validation import Shapes, bundled_ontology_path
+
+__all__ = [
+    "INFERRED_PREFIX",
+    "META_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "Document",
+    "GraphLoad",
+    "LoadReport",
+    "bundled_data_paths",
+    "bundled_documents",
+    "document_from_bytes",
+    "document_from_path",
+    "load_bundled",
+    "load_documents",
+    "validate_documents",
+]
+
+META_GRAPH = GRAPH_BASE + "meta"
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+INFERRED_PREFIX = GRAPH_BASE + "inferred/"
+
+_SHA = DCTERMS.identifier
+_ORIGIN = DCTERMS.source
+_EXTENT = DCTERMS.extent
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed RDF document bound for one named graph."""
+
+    name: str
+    graph: str
+    triples: Sequence[ox.Triple]
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class GraphLoad:
+    """What a load did to one named graph."""
+
+    graph: str
+    document: str
+    triples: int
+    status: str  # "loaded", "replaced" or "unchanged"
+
+
+@dataclass
+class LoadReport:
+    """The outcome of :func:`load_documents`, graph by graph."""
+
+    graphs: dict[str, GraphLoad] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """True if any graph was written."""
+        return any(g.status != "unchanged" for g in self.graphs.values())
+
+
+def document_from_bytes(data: bytes, name: str, graph: str, media_type: str | None = None) -> Document:
+    """Parse a document held in memory; `name` names it in errors."""
+    triples = parse_document(data, name, media_type=media_type)
+    return Document(name, graph, triples, hashlib.sha256(data).hexdigest())
+
+
+def document_from_path(path: str | Path, graph: str | None = None) -> Document:
+    """Parse a file for the graph `graph` (default ``…/graph/file/<stem>``)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read file: {exc.strerror}") from None
+    target = graph or str(graph_iri("file/" + _slug(p.stem)))
+    triples = parse_document(data, str(path), base_iri=p.resolve().as_uri())
+    return Document(str(path), target, triples, hashlib.sha256(data).hexdigest())
+
+
+def bundled_data_paths() -> list[Path]:
+    """The Turtle files of the bundled dataset, sorted by name."""
+    root = resources.files("longarm.data")
+    return sorted(Path(str(root.joinpath(e.name))) for e in root.iterdir() if e.name.endswith(".ttl"))
+
+
+def bundled_documents() -> list[Document]:
+    """The ontology and the bundled dataset, each for its own graph."""
+    docs = [document_from_path(bundled_ontology_path(), ONTOLOGY_GRAPH)]
+    for p in bundled_data_paths():
+        docs.append(document_from_path(p, str(graph_iri("data/" + _slug(p.stem)))))
+    return docs
+
+
+def validate_documents(store: Store, documents: Sequence[Document], shapes: Shapes | None = None) -> None:
+    """Validate the store as it would be after loading `documents`.
+
+    Raises
+    ------
+    ValidationError
+        Listing every violation, each with the file that states its node.
+    """
+    shapes = shapes or Shapes.bundled()
+    targets = {d.graph for d in documents}
+    context = [
+        g
+        for g in store.named_graphs()
+        if g not in targets and g not in (META_GRAPH, ONTOLOGY_GRAPH) and not g.startswith(INFERRED_PREFIX)
+    ]
+    data = store.to_rdflib(context)
+    files: dict[str, str] = {}
+    for doc in documents:
+        if doc.graph == ONTOLOGY_GRAPH:
+            continue
+        nt = ox.serialize(doc.triples, format=ox.RdfFormat.N_TRIPLES)
+        if nt:
+            data.parse(data=nt, format="nt")
+        for t in doc.triples:
+            files.setdefault(_term_key(t.subject), doc.name)
+    violations = shapes.validate(data, files)
+    if violations:
+        raise ValidationError(violations)
+
+
+def load_documents(
+    store: Store,
+    documents: Sequence[Document],
+    *,
+    validate: bool = True,
+    shapes: Shapes | None = None,
+) -> LoadReport:
+    """Validate and write `documents`, each into its own graph, in one transaction.
+
+    Raises
+    ------
+    InputError
+        If two documents target the same graph.
+    ValidationError
+        If the result would break the shapes; the store is then unchanged.
+    """
+    seen: dict[str, str] = {}
+    for doc in documents:
+        if doc.graph in seen:
+            raise InputError(f"{seen[doc.graph]} and {doc.name} would both be loaded into graph <{doc.graph}>")
+        seen[doc.graph] = doc.name
+    previous = _meta(store)
+    report = LoadReport()
+    changed = []
+    for doc in documents:
+        old = previous.get(doc.graph)
+        if old is not None and old == doc.sha256:
+            report.graphs[doc.graph] = GraphLoad(doc.graph, doc.name, len(doc.triples), "unchanged")
+        else:
+            status = "replaced" if doc.graph in previous else "loaded"
+            report.graphs[doc.graph] = GraphLoad(doc.graph, doc.name, len(doc.triples), status)
+            changed.append(doc)
+    if not changed:
+        return report
+    if validate:
+        validate_documents(store, documents, shapes)
+    replaced = {d.graph for d in changed}
+    meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in replaced]
+    for doc in changed:
+        g = ox.NamedNode(doc.graph)
+        meta += [
+            ox.Triple(g, _nn(rdflib.RDF.type), _nn(PROV.Entity)),
+            ox.Triple(g, _nn(_ORIGIN), ox.Literal(Path(doc.name).name)),
+            ox.Triple(g, _nn(_SHA), ox.Literal(doc.sha256)),
+            ox.Triple(g, _nn(_EXTENT), ox.Literal(str(len(doc.triples)))),
+        ]
+    store.replace_graphs({**{d.graph: d.triples for d in changed}, META_GRAPH: meta})
+    return report
+
+
+def load_bundled(store: Store, *, validate: bool = True) -> LoadReport:
+    """Load (or refresh) the ontology and the bundled dataset."""
+    return load_documents(store, bundled_documents(), validate=validate)
+
+
+def _meta(store: Store) -> dict[str, str]:
+    sha = str(_SHA)
+    out = {}
+    for t in store.triples(META_GRAPH):
+        if t.predicate.value == sha and isinstance(t.object, ox.Literal):
+            out[_term_key(t.subject)] = t.object.value
+    return out
+
+
+def _nn(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _term_key(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _slug(stem: str) -> str:
+    out = "".join(c if c.isalnum() or c in "-_." else "-" for c in stem).strip("-.")
+    return out or "document"

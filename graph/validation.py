@@ -1,0 +1,131 @@
+"""SHACL validation of instance data against ``ontology/shapes.ttl``.
+
+Shapes are parsed and checked against the SHACL-SHACL meta-shapes once, when a
+:class:`Shapes` object is built; validating data later reuses them. The ontology is mixed
+into every data graph so that code-list concepts (``lx:Primary`` …) are typed.
+
+Examples
+--------
+>>> import rdflib
+>>> from longarm.ontology.namespace import LX
+>>> shapes = Shapes.bundled()
+>>> data = rdflib.Graph()
+>>> _ = data.add((rdflib.URIRef("https://example.org/acme"), rdflib.RDF.type, LX.Organization))
+>>> sorted({v.path for v in shapes.validate(data)})
+['dcterms:source', 'lx:organizationKind', 'rdfs:label']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from pyshacl.errors import ReportableRuntimeError
+from rdflib.namespace import SH
+
+from ..ontology.namespace import PREFIXES
+from .errors import LongarmError, Violation
+
+__all__ = ["Shapes", "ShapesError", "bundled_ontology_path", "bundled_shapes_path"]
+
+_PREFIXES = {PREFIXES[p]: p + ":" for p in ("lx", "rdfs", "rdf", "dcterms", "skos", "xsd")}
+
+
+class ShapesError(LongarmError):
+    """The shapes graph itself is not valid SHACL."""
+
+
+def bundled_shapes_path() -> Path:
+    """Path of the shapes file shipped with the package."""
+    return Path(str(resources.files("longarm.ontology").joinpath("shapes.ttl")))
+
+
+def bundled_ontology_path() -> Path:
+    """Path of the ontology file shipped with the package."""
+    return Path(str(resources.files("longarm.ontology").joinpath("longarm.ttl")))
+
+
+class Shapes:
+    """A checked SHACL shapes graph, ready to validate data graphs."""
+
+    def __init__(self, shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
+        try:
+            conforms, _, text = pyshacl.validate(rdflib.Graph(), shacl_graph=shapes, meta_shacl=True)
+        except ReportableRuntimeError as exc:
+            raise ShapesError(f"the shapes graph is not valid SHACL: {exc.message}") from None
+        if not conforms:  # pragma: no cover - pyshacl raises instead, kept as a guard
+            raise ShapesError(f"the shapes graph is not valid SHACL:\n{text}")
+        self.graph = shapes
+        self.ontology = ontology
+
+    @classmethod
+    def from_files(cls, shapes: str | Path, ontology: str | Path) -> Shapes:
+        """Parse and check shapes from files."""
+        return cls(rdflib.Graph().parse(shapes, format="turtle"), rdflib.Graph().parse(ontology, format="turtle"))
+
+    @classmethod
+    def bundled(cls) -> Shapes:
+        """The shapes shipped with longarm (parsed and checked once per process)."""
+        return _bundled()
+
+    def validate(self, data: rdflib.Graph, files_by_subject: Mapping[str, str] | None = None) -> list[Violation]:
+        """Return the violations of `data`, in a stable order (empty when it conforms).
+
+        `files_by_subject` maps subject IRIs to the file that states them, so each
+        violation can name its file.
+        """
+        _, report, _ = pyshacl.validate(
+            data,
+            shacl_graph=self.graph,
+            ont_graph=self.ontology,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+        )
+        assert isinstance(report, rdflib.Graph)
+        files = files_by_subject or {}
+        out = []
+        for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+            focus = report.value(result, SH.focusNode)
+            path = report.value(result, SH.resultPath)
+            component = report.value(result, SH.sourceConstraintComponent)
+            message = report.value(result, SH.resultMessage)
+            value = report.value(result, SH.value)
+            severity = report.value(result, SH.resultSeverity)
+            out.append(
+                Violation(
+                    focus_node=_short(focus),
+                    path=_short(path) if path is not None else None,
+                    constraint=_short(component).removeprefix("sh:").removesuffix("ConstraintComponent"),
+                    message=str(message) if message is not None else "",
+                    value=_short(value) if value is not None else None,
+                    severity=_short(severity).removeprefix("sh:"),
+                    file=files.get(str(focus)),
+                )
+            )
+        return sorted(out, key=lambda v: (v.file or "", v.focus_node, v.path or "", v.constraint))
+
+
+def _short(term: object) -> str:
+    text = str(term)
+    if isinstance(term, rdflib.BNode):
+        return f"_:{text}"
+    if isinstance(term, rdflib.Literal):
+        return repr(text) if term.datatype is None else text
+    if text == str(SH):
+        return "sh:"
+    if text.startswith(str(SH)):
+        return "sh:" + text[len(str(SH)) :]
+    for ns, prefix in _PREFIXES.items():
+        if text.startswith(ns):
+            return prefix + text[len(ns) :]
+    return f"<{text}>"
+
+
+@cache
+def _bundled() -> Shapes:
+    return Shapes.from_files(bundled_shapes_path(), bundled_ontology_path())

@@ -1,0 +1,92 @@
+"""The command line: exit codes, messages, and the commands' real effects on a store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from longarm.api.cli import EXIT_INPUT, EXIT_INVALID, main
+
+from .conftest import VALID_TTL
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str], store_dir: Path, valid_file: Path) -> None:
+    code, out, _ = run(capsys, "--store", str(store_dir), "validate", str(valid_file))
+    assert code == 0
+    assert out.startswith("ok: 1 file(s)")
+
+
+def test_validate_reports_each_violation(capsys: pytest.CaptureFixture[str], store_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(VALID_TTL.replace("60.0", "101.5").replace('"2023-12-31"', '"2001-01-01"'), encoding="utf-8")
+    code, _, err = run(capsys, "--store", str(store_dir), "validate", "--alone", str(bad))
+    assert code == EXIT_INVALID
+    assert "2 SHACL violation(s)" in err
+    assert f"{bad}: <https://example.org/stake> lx:shareOfCapital: MaxInclusive" in err
+    assert f"{bad}: <https://example.org/stake> lx:validFrom: LessThanOrEquals" in err
+
+
+def test_syntax_error_exits_2_with_position(
+    capsys: pytest.CaptureFixture[str], store_dir: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix e: <https://e.org/> .\ne:a e:b", encoding="utf-8")
+    code, _, err = run(capsys, "--store", str(store_dir), "load", str(bad))
+    assert code == EXIT_INPUT
+    assert f"{bad}:2:" in err
+
+
+def test_load_query_and_stats(capsys: pytest.CaptureFixture[str], store_dir: Path, valid_file: Path) -> None:
+    code, out, _ = run(capsys, "--store", str(store_dir), "load", str(valid_file))
+    assert code == 0 and out.startswith("loaded")
+    code, out, _ = run(capsys, "--store", str(store_dir), "load", str(valid_file))
+    assert code == 0 and out.startswith("unchanged")
+
+    query = "SELECT ?label WHERE { ?o a lx:Organization ; rdfs:label ?label } ORDER BY ?label"
+    code, out, _ = run(capsys, "--store", str(store_dir), "query", query)
+    assert code == 0
+    assert out.splitlines()[2:4] == ["Parent SA", "Child SAS"][::-1]
+
+    code, out, _ = run(capsys, "--store", str(store_dir), "query", "--format", "json", query)
+    labels = [b["label"]["value"] for b in json.loads(out)["results"]["bindings"]]
+    assert labels == ["Child SAS", "Parent SA"]
+
+    code, out, _ = run(capsys, "--store", str(store_dir), "query", "--format", "csv", query)
+    assert out.splitlines() == ["label", "Child SAS", "Parent SA"]
+
+    code, out, _ = run(capsys, "--store", str(store_dir), "stats", "--format", "json")
+    stats = json.loads(out)
+    assert stats["instances"]["Organization"] == 2
+    assert stats["instances"]["OwnershipInterest"] == 1
+
+
+def test_malformed_query_exits_2(capsys: pytest.CaptureFixture[str], store_dir: Path) -> None:
+    code, _, err = run(capsys, "--store", str(store_dir), "query", "SELECT WHERE {")
+    assert code == EXIT_INPUT
+    assert "SPARQL syntax error" in err
+
+
+def test_failed_load_changes_nothing(
+    capsys: pytest.CaptureFixture[str], store_dir: Path, valid_file: Path, tmp_path: Path
+) -> None:
+    run(capsys, "--store", str(store_dir), "load", str(valid_file))
+    _, before, _ = run(capsys, "--store", str(store_dir), "stats", "--format", "json")
+    bad = tmp_path / "other.ttl"
+    bad.write_text(VALID_TTL.replace("ex:stake a", "ex:stake2 a").replace("60.0", "160.0"), encoding="utf-8")
+    code, _, _ = run(capsys, "--store", str(store_dir), "load", str(bad))
+    assert code == EXIT_INVALID
+    _, after, _ = run(capsys, "--store", str(store_dir), "stats", "--format", "json")
+    assert before == after

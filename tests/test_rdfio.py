@@ -1,0 +1,68 @@
+"""Parsing: formats by extension and media type; syntax errors name file, line, column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from longarm.graph.errors import RdfSyntaxError, UnsupportedFormatError
+from longarm.graph.rdfio import format_for, parse_document, parse_file
+
+TRIPLE_TTL = '@prefix e: <https://e.org/> .\ne:a e:p "x" .\n'
+
+SAME_TRIPLE = [
+    ("a.ttl", TRIPLE_TTL),
+    ("a.nt", '<https://e.org/a> <https://e.org/p> "x" .\n'),
+    ("a.nq", '<https://e.org/a> <https://e.org/p> "x" <https://e.org/g> .\n'),
+    ("a.trig", '<https://e.org/g> { <https://e.org/a> <https://e.org/p> "x" }\n'),
+    ("a.jsonld", '{"@id": "https://e.org/a", "https://e.org/p": "x"}'),
+    (
+        "a.rdf",
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:e="https://e.org/"><rdf:Description rdf:about="https://e.org/a"><e:p>x</e:p>'
+        "</rdf:Description></rdf:RDF>",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), SAME_TRIPLE, ids=[n for n, _ in SAME_TRIPLE])
+def test_each_format_gives_the_triple(name: str, text: str) -> None:
+    [t] = parse_document(text.encode(), name)
+    assert (t.subject.value, t.predicate.value, t.object.value) == ("https://e.org/a", "https://e.org/p", "x")
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
+    p = tmp_path / "broken.ttl"
+    p.write_text(TRIPLE_TTL + 'e:b e:p "unterminated ;\n', encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as info:
+        parse_file(p)
+    err = info.value
+    assert (err.file, err.line) == (str(p), 3)
+    assert err.column is not None and err.column >= 1
+    assert str(err).startswith(f"{p}:3:")
+
+
+def test_syntax_error_on_a_later_line(tmp_path: Path) -> None:
+    p = tmp_path / "late.ttl"
+    p.write_text(TRIPLE_TTL + "\n\ne:c e:p e:d e:e .\n", encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as info:
+        parse_file(p)
+    assert info.value.line == 5
+
+
+def test_unknown_extension_is_refused() -> None:
+    with pytest.raises(UnsupportedFormatError):
+        format_for("notes.docx")
+
+
+def test_unknown_media_type_is_refused() -> None:
+    with pytest.raises(UnsupportedFormatError):
+        format_for("x.ttl", "application/pdf")
+
+
+def test_blank_nodes_of_two_documents_never_collide() -> None:
+    text = b'_:b <https://e.org/p> "x" .'
+    [a] = parse_document(text, "a.nt")
+    [b] = parse_document(text, "b.nt")
+    assert a.subject != b.subject

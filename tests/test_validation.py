@@ -1,0 +1,95 @@
+"""SHACL validation: each broken rule is reported with its node, property and rule."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from longarm.graph.validation import Shapes, ShapesError
+
+from .conftest import VALID_TTL
+
+
+def _violations(ttl: str) -> set[tuple[str, str | None, str]]:
+    g = rdflib.Graph().parse(data=ttl, format="turtle")
+    return {(v.focus_node, v.path, v.constraint) for v in Shapes.bundled().validate(g)}
+
+
+def test_the_tiny_dataset_conforms() -> None:
+    assert _violations(VALID_TTL) == set()
+
+
+EX = "https://example.org/"
+
+# (case, text to replace in VALID_TTL, replacement, expected (node, property, rule))
+CASES = [
+    (
+        "missing source on an interest",
+        'lx:validUntil "2023-12-31"^^xsd:date ;\n    dcterms:source ex:src ;',
+        'lx:validUntil "2023-12-31"^^xsd:date ;',
+        (f"<{EX}stake>", "dcterms:source", "MinCount"),
+    ),
+    (
+        "share over 100 %",
+        "lx:shareOfCapital 60.0",
+        "lx:shareOfCapital 120.0",
+        (f"<{EX}stake>", "lx:shareOfCapital", "MaxInclusive"),
+    ),
+    (
+        "share as an integer",
+        "lx:shareOfCapital 60.0",
+        "lx:shareOfCapital 60",
+        (f"<{EX}stake>", "lx:shareOfCapital", "Datatype"),
+    ),
+    (
+        "end before start",
+        '"2023-12-31"^^xsd:date',
+        '"2019-12-31"^^xsd:date',
+        (f"<{EX}stake>", "lx:validFrom", "LessThanOrEquals"),
+    ),
+    ("owner owns itself", "lx:owner ex:parent", "lx:owner ex:child", (f"<{EX}stake>", "lx:owner", "Disjoint")),
+    ("confidence missing", "; lx:confidence lx:Primary .", ".", (f"<{EX}stake>", "lx:confidence", "MinCount")),
+    (
+        "source without a date",
+        'dcterms:date "2024-01-15"^^xsd:date',
+        'rdfs:comment "undated"',
+        (f"<{EX}src>", None, "Or"),
+    ),
+    ("owner is not an organization", "lx:owner ex:parent", "lx:owner ex:FR", (f"<{EX}stake>", "lx:owner", "Class")),
+    (
+        "bad LEI",
+        "lx:incorporatedIn ex:FR ; dcterms:source ex:src .\nex:child",
+        'lx:incorporatedIn ex:FR ; dcterms:source ex:src ; lx:lei "NOT-AN-LEI" .\nex:child',
+        (f"<{EX}parent>", "lx:lei", "Pattern"),
+    ),
+    (
+        "unknown interest kind",
+        "lx:interestKind lx:Shareholding",
+        "lx:interestKind lx:Friendship",
+        (f"<{EX}stake>", "lx:interestKind", "In"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_broken_rule_is_reported(case: str, old: str, new: str, expected: tuple[str, str | None, str]) -> None:
+    assert old in VALID_TTL, case
+    assert expected in _violations(VALID_TTL.replace(old, new, 1))
+
+
+def test_violation_names_file_node_property_and_rule() -> None:
+    g = rdflib.Graph().parse(data=VALID_TTL.replace("60.0", "120.0"), format="turtle")
+    [v] = Shapes.bundled().validate(g, {f"{EX}stake": "tiny.ttl"})
+    text = str(v)
+    assert text.startswith("tiny.ttl: <https://example.org/stake> lx:shareOfCapital: MaxInclusive:")
+    assert "120.0" in text
+
+
+def test_invalid_shapes_are_refused_when_loaded() -> None:
+    bad = rdflib.Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <https://example.org/S> a sh:NodeShape ; sh:property [ sh:path <https://example.org/p> ; sh:minCount "one" ] .""",
+        format="turtle",
+    )
+    with pytest.raises(ShapesError):
+        Shapes(bad, rdflib.Graph())
