@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,13 +28,12 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from ..ontology.namespace import GRAPH_BASE, PREFIXES
+from ..ontology.namespace import PREFIXES
 from .errors import QueryError, StoreError
 
-__all__ = ["STAGING_PREFIX", "Store", "Term"]
+__all__ = ["Store", "Term"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-STAGING_PREFIX = GRAPH_BASE + "staging/"
 
 
 class Store:
@@ -56,7 +54,6 @@ class Store:
             store = cls(ox.Store(str(p)), p)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {p}: {exc}") from exc
-        store._drop_stale_staging()
         return store
 
     @classmethod
@@ -157,36 +154,24 @@ class Store:
     # ------------------------------------------------------------------ writing
 
     def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
-        """Replace the content of each named graph with the given triples, atomically.
+        """Replace the content of each named graph with the given triples, in one transaction.
 
-        The new content is first written to staging graphs (one transaction), then moved
-        over the targets by one SPARQL update (a second transaction that either
-        completes or changes nothing). Staging graphs left by a crash between the two
-        are dropped when the store is next opened.
+        The whole replacement is one SPARQL update (``DROP`` then ``INSERT DATA`` per
+        graph), which Oxigraph applies atomically: readers see the old graphs or the new
+        ones, never a mix, and a failure changes nothing. The update text holds only
+        terms serialised by Oxigraph itself (N-Triples escaping) and graph IRIs checked
+        by :class:`pyoxigraph.NamedNode`; no user string is spliced into it.
         """
-        staging = {target: f"{STAGING_PREFIX}{uuid.uuid4()}" for target in graphs}
-        quads = [
-            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(staging[target]))
-            for target, triples in graphs.items()
-            for t in triples
-        ]
-        try:
-            self._inner.extend(quads)
-        except OSError as exc:
-            raise StoreError(f"cannot write to the store: {exc}") from exc
-        # Graph names below are IRIs we minted or validated through ox.NamedNode: the
-        # update text carries no user-supplied string.
         operations = []
         for target, triples in graphs.items():
-            tgt = ox.NamedNode(target)
+            graph = ox.NamedNode(target)
+            operations.append(f"DROP SILENT GRAPH {graph}")
             if triples:
-                operations.append(f"MOVE SILENT GRAPH {ox.NamedNode(staging[target])} TO GRAPH {tgt}")
-            else:
-                operations.append(f"DROP SILENT GRAPH {tgt}")
+                body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+                operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
         try:
             self._inner.update(" ;\n".join(operations))
         except (OSError, SyntaxError) as exc:
-            self._drop(staging.values())
             raise StoreError(f"cannot replace graphs: {exc}") from exc
         self.flush()
 
@@ -199,6 +184,3 @@ class Store:
         ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         if ops:
             self._inner.update(" ;\n".join(ops))
-
-    def _drop_stale_staging(self) -> None:
-        self._drop(g for g in self.named_graphs() if g.startswith(STAGING_PREFIX))

@@ -1,4 +1,4 @@
-"""The store, on both backends: atomic graph replacement, bound queries, staging cleanup."""
+"""The store, on both backends: atomic graph replacement, bound queries, persistence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from longarm.graph.errors import QueryError
-from longarm.graph.store import STAGING_PREFIX, Store
+from longarm.graph.store import Store
 
 A, P = ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p")
 G1, G2 = "https://e.org/g1", "https://e.org/g2"
@@ -32,9 +32,23 @@ def test_replacing_with_nothing_drops_the_graph(store: Store) -> None:
     assert store.named_graphs() == []
 
 
-def test_no_staging_graph_is_left(store: Store) -> None:
+def test_literals_survive_replacement_exactly(store: Store) -> None:
+    tricky = [
+        ox.Literal('quote " and } and \\ and\nnewline'),
+        ox.Literal("été", language="fr"),
+        ox.Literal("42.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+    ]
+    store.replace_graphs({G1: [ox.Triple(A, P, lit) for lit in tricky] + [ox.Triple(ox.BlankNode(), P, A)]})
+    objects = {t.object for t in store.triples(G1)}
+    assert set(tricky) <= objects
+    assert store.count_triples(G1) == 4
+
+
+def test_a_failed_replacement_changes_nothing(store: Store) -> None:
     store.replace_graphs({G1: [_t("1")]})
-    assert not [g for g in store.named_graphs() if g.startswith(STAGING_PREFIX)]
+    with pytest.raises(ValueError):
+        store.replace_graphs({G2: [_t("2")], "not an iri": [_t("3")]})
+    assert store.named_graphs() == [G1]
 
 
 def test_bound_variables_are_values_not_text(store: Store) -> None:
@@ -63,13 +77,10 @@ def test_to_rdflib_copies_the_chosen_graphs(store: Store) -> None:
     assert len(store.to_rdflib()) == 2
 
 
-def test_disk_store_keeps_data_and_drops_stale_staging(tmp_path: Path) -> None:
+def test_disk_store_keeps_data_across_reopening(tmp_path: Path) -> None:
     path = tmp_path / "s"
     s = Store.open(path)
     s.replace_graphs({G1: [_t("1")]})
-    # Simulate a crash between the two transactions of a replacement.
-    s.oxigraph.add(ox.Quad(A, P, ox.Literal("half"), ox.NamedNode(STAGING_PREFIX + "crashed")))
-    s.flush()
     del s
     reopened = Store.open(path)
     assert reopened.named_graphs() == [G1]
