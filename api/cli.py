@@ -7,10 +7,12 @@ Exit codes: 0 success, 1 the data breaks the shapes (or a check failed), 2 bad i
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from ..graph.errors import InputError, LongarmError, QueryError, StoreError, ValidationError
 from ..graph.loading import (
@@ -21,6 +23,19 @@ from ..graph.loading import (
     load_documents,
     validate_documents,
 )
+from ..graph.materialise import EXPOSURE_GRAPH, materialise_exposures, refresh_exposures
+from ..graph.ownership import DEFAULT_MAX_DEPTH, ownership_chain
+from ..graph.projection import projection_for
+from ..graph.reach import MODES, AssetSpec, compel, instrument_reach
+from ..graph.report import (
+    answer_to_dict,
+    answer_to_text,
+    chain_to_dict,
+    chain_to_text,
+    entity_ref,
+    exposure_to_dict,
+)
+from ..graph.resolve import resolve
 from ..graph.stats import store_stats
 from ..graph.store import Store
 from ..graph.validation import Shapes
@@ -67,6 +82,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("compel", help="who can compel access to a stored asset, or to one described by its host")
+    p.add_argument("asset", nargs="?", help="a stored data asset (slug, IRI or name)")
+    p.add_argument("--provider", action="append", default=[], metavar="REF", help="an organization hosting the data")
+    p.add_argument("--service", action="append", default=[], metavar="REF", help="a service hosting the data")
+    p.add_argument("--location", action="append", default=[], metavar="CC", help="where the data is stored (ISO code)")
+    p.add_argument("--keys-held-by", action="append", default=[], metavar="REF", help="who holds the encryption keys")
+    _dated(p)
+    p.add_argument("--mode", choices=MODES, default="strict", help="strict keeps contested exposures")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_compel)
+
+    p = sub.add_parser("chain", help="the ownership chain of an organization, up to its owners or down")
+    p.add_argument("org", metavar="ORG")
+    p.add_argument("--down", action="store_true", help="list what the organization holds instead of its owners")
+    _dated(p)
+    p.add_argument("--depth", type=int, default=DEFAULT_MAX_DEPTH, help="traversal depth bound")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_chain)
+
+    p = sub.add_parser("reach", help="what an instrument can reach: services and who may be compelled")
+    p.add_argument("instrument", metavar="INSTRUMENT")
+    _dated(p)
+    p.add_argument("--mode", choices=MODES, default="strict")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_reach)
+
+    p = sub.add_parser("infer", help="write every stored asset's exposures to the inferred graph (for SPARQL)")
+    _dated(p)
+    p.add_argument("--mode", choices=MODES, default="strict")
+    p.set_defaults(func=cmd_infer)
+
+    p = sub.add_parser("bench", help="benchmarks at synthetic scale (see benchmarks/)")
+    p.add_argument("bench_args", nargs=argparse.REMAINDER, help="'compel' and its options (--help for them)")
+    p.set_defaults(func=cmd_bench)
+
     p = sub.add_parser(
         "serve", help="serve the API and SPARQL endpoint on the store (bundled data loaded on first start)"
     )
@@ -74,6 +124,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
     return parser
+
+
+def _dated(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="the date of the answer (default: today)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,6 +182,9 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         graph = str(graph_iri(args.graph)) if args.graph else None
         docs = [document_from_path(f, graph) for f in args.files]
         _print_report(load_documents(store, docs))
+    refreshed = refresh_exposures(store)
+    if refreshed is not None:
+        print(f"refreshed {refreshed} inferred exposures")
     return 0
 
 
@@ -159,6 +223,83 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     for cls, n in stats.instances.items():
         print(f"{('lx:' + cls).ljust(cwidth + 3)}  {n:>6}")
     return 0
+
+
+def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
+    described = args.provider or args.service
+    if (args.asset is None) == (not described):
+        raise InputError("name a stored ASSET, or describe one with --provider or --service (not both)")
+    p = projection_for(Store.open(settings.store_path))
+    as_of = args.as_of or dt.date.today()
+    target: str | AssetSpec
+    if args.asset is not None:
+        if args.location or args.keys_held_by:
+            raise InputError("--location and --keys-held-by describe an asset; a stored asset has its own")
+        target = resolve(p, args.asset, "asset")
+    else:
+        target = AssetSpec(
+            services=tuple(resolve(p, r, "service") for r in args.service),
+            providers=tuple(resolve(p, r, "org") for r in args.provider),
+            locations=tuple(resolve(p, r, "jur") for r in args.location),
+            keys_held_by=tuple(resolve(p, r, "org") for r in args.keys_held_by),
+            label="the described asset (" + ", ".join([*args.service, *args.provider]) + ")",
+        )
+    answer = compel(p, target, as_of, args.mode)
+    if args.format == "json":
+        print(json.dumps(answer_to_dict(p, answer), indent=2, ensure_ascii=False))
+    else:
+        print(answer_to_text(p, answer))
+    return 0
+
+
+def cmd_chain(args: argparse.Namespace, settings: Settings) -> int:
+    p = projection_for(Store.open(settings.store_path))
+    org = resolve(p, args.org, "org")
+    as_of = args.as_of or dt.date.today()
+    direction: Literal["up", "down"] = "down" if args.down else "up"
+    links = ownership_chain(p, org, as_of, direction=direction, max_depth=args.depth)
+    data = chain_to_dict(p, org, as_of, direction, links)
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.format == "json" else chain_to_text(data))
+    return 0
+
+
+def cmd_reach(args: argparse.Namespace, settings: Settings) -> int:
+    p = projection_for(Store.open(settings.store_path))
+    ins = resolve(p, args.instrument, "instrument")
+    as_of = args.as_of or dt.date.today()
+    found = instrument_reach(p, ins, as_of, args.mode)
+    if args.format == "json":
+        data = {
+            "instrument": entity_ref(p, ins),
+            "as_of": as_of.isoformat(),
+            "mode": args.mode,
+            "reach": [{"service": entity_ref(p, svc), **exposure_to_dict(p, e)} for svc, e in found],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"What {p.label(ins)} can reach, as of {as_of.isoformat()} ({args.mode} mode)")
+    if not found:
+        print("nothing among the recorded services")
+    for svc, e in found:
+        print(f"  {p.label(svc)}: {p.label(e.entity)} — {p.label(e.tier)} ({p.label(e.basis[-1])})")
+    return 0
+
+
+def cmd_infer(args: argparse.Namespace, settings: Settings) -> int:
+    store = Store.open(settings.store_path)
+    as_of = args.as_of or dt.date.today()
+    n = materialise_exposures(store, as_of, args.mode)
+    print(f"wrote {n} exposures as of {as_of.isoformat()} ({args.mode} mode) to <{EXPOSURE_GRAPH}>")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    rest = list(args.bench_args)
+    if not rest or rest[0] != "compel":
+        raise InputError("usage: longarm bench compel [options]; try 'longarm bench compel --help'")
+    from ..benchmarks.compel import main as bench_main  # the benchmark stack is not needed elsewhere
+
+    return int(bench_main(rest[1:]))
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -28,12 +28,13 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from ..ontology.namespace import PREFIXES
+from ..ontology.namespace import GRAPH_BASE, PREFIXES
 from .errors import QueryError, StoreError
 
 __all__ = ["Store", "Term"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_META = GRAPH_BASE + "meta"  # the provenance graph written by every load (see loading.py)
 
 
 class Store:
@@ -42,6 +43,22 @@ class Store:
     def __init__(self, inner: ox.Store, path: Path | None = None) -> None:
         self._inner = inner
         self.path = path
+        self._generation = 0
+
+    def version(self) -> tuple[int, int]:
+        """A value that changes whenever the store's content changes.
+
+        It counts the writes made through this object and fingerprints the provenance
+        graph, which every load rewrites, so that a load by another process on the same
+        on-disk store is noticed too.
+        """
+        meta = ox.NamedNode(_META)
+        fingerprint = hash(frozenset(str(q) for q in self._inner.quads_for_pattern(None, None, None, meta)))
+        return self._generation, fingerprint
+
+    def touch(self) -> None:
+        """Record that the content changed (done by every write method)."""
+        self._generation += 1
 
     # ------------------------------------------------------------------ opening
 
@@ -173,11 +190,14 @@ class Store:
             self._inner.update(" ;\n".join(operations))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs: {exc}") from exc
+        finally:
+            self.touch()
         self.flush()
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs and their content, atomically."""
         self._drop(graphs)
+        self.touch()
         self.flush()
 
     def _drop(self, graphs: Iterable[str]) -> None:

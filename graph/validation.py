@@ -1,8 +1,8 @@
 """SHACL validation of instance data against ``ontology/shapes.ttl``.
 
 Shapes are parsed and checked against the SHACL-SHACL meta-shapes once, when a
-:class:`Shapes` object is built; validating data later reuses them. The ontology is mixed
-into every data graph so that code-list concepts (``lx:Primary`` …) are typed.
+:class:`Shapes` object is built; validating data later reuses them. The ontology is added
+to every data graph so that code-list concepts (``lx:Primary`` …) are typed.
 
 Examples
 --------
@@ -78,10 +78,13 @@ class Shapes:
         `files_by_subject` maps subject IRIs to the file that states them, so each
         violation can name its file.
         """
+        # The ontology's code lists type the concepts data points at (lx:Primary …).
+        combined = rdflib.Graph()
+        combined += data
+        combined += self.ontology
         _, report, _ = pyshacl.validate(
-            data,
+            combined,
             shacl_graph=self.graph,
-            ont_graph=self.ontology,
             inference="none",
             abort_on_first=False,
             allow_warnings=True,

@@ -192,6 +192,8 @@ class LX(DefinedNamespace):
     stepPredicate: URIRef
     stepObject: URIRef
     stepFact: URIRef
+    impliesCategory: URIRef
+    mayImplyCategory: URIRef
 
     # Datatype properties
     legalName: URIRef
@@ -230,6 +232,7 @@ class LX(DefinedNamespace):
     mitigation: URIRef
     asOf: URIRef
     stepIndex: URIRef
+    appliesToAnyOrganization: URIRef
 
     # Concept schemes
     OrganizationKinds: URIRef

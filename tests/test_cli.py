@@ -90,3 +90,113 @@ def test_failed_load_changes_nothing(
     assert code == EXIT_INVALID
     _, after, _ = run(capsys, "--store", str(store_dir), "stats", "--format", "json")
     assert before == after
+
+
+@pytest.fixture(scope="module")
+def bundled_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bundled") / "store"
+    assert main(["--store", str(path), "load", "--bundled"]) == 0
+    return path
+
+
+def test_compel_json_contract(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(
+        capsys, "--store", str(bundled_dir), "compel", "health-data-hub", "--as-of", "2024-06-01", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2024-06-01" and data["asset"]["id"] == "health-data-hub"
+    first = data["exposures"][0]
+    assert {
+        "instrument",
+        "authority",
+        "compellable_entity",
+        "basis",
+        "confidence",
+        "scope",
+        "mitigations",
+        "conflicts",
+        "path",
+        "explanation",
+    } <= set(first)
+    assert {"id", "label"} <= set(first["instrument"])
+    assert {"id", "label", "jurisdiction"} <= set(first["compellable_entity"])
+    assert all({"subject", "predicate", "object", "source"} <= set(s) for s in first["path"])
+
+
+def test_compel_described_asset(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(
+        capsys,
+        "--store",
+        str(bundled_dir),
+        "compel",
+        "--provider",
+        "MIOL",
+        "--location",
+        "FR",
+        "--keys-held-by",
+        "doctolib-trusted-third-party",
+        "--as-of",
+        "2025-01-01",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    entities = {e["compellable_entity"]["label"] for e in data["exposures"]}
+    assert "Microsoft Corporation" in entities
+    assert any("ciphertext" in m for e in data["exposures"] for m in e["mitigations"])
+
+
+def test_compel_text_and_modes(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    _, strict, _ = run(
+        capsys, "--store", str(bundled_dir), "compel", "--service", "ovhcloud-europe", "--as-of", "2026-11-01"
+    )
+    _, practical, _ = run(
+        capsys,
+        "--store",
+        str(bundled_dir),
+        "compel",
+        "--service",
+        "ovhcloud-europe",
+        "--as-of",
+        "2026-11-01",
+        "--mode",
+        "practical",
+    )
+    assert "OVH Groupe SA" in strict and "OVH Groupe SA" not in practical
+    assert "may be compelled" in strict
+
+
+def test_compel_unknown_and_ambiguous(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, _, err = run(capsys, "--store", str(bundled_dir), "compel", "--provider", "Bleux")
+    assert code == EXIT_INPUT and "did you mean: Bleu" in err
+    code, _, err = run(capsys, "--store", str(bundled_dir), "compel")
+    assert code == EXIT_INPUT
+
+
+def test_chain_up_and_down(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(
+        capsys, "--store", str(bundled_dir), "chain", "Cloudwatt", "--as-of", "2014-06-01", "--format", "json"
+    )
+    assert code == 0
+    owners = {link["owner"]["label"]: link["share_of_capital"] for link in json.loads(out)["links"]}
+    assert owners["Orange S.A."] == pytest.approx(44.4)
+    code, out, _ = run(capsys, "--store", str(bundled_dir), "chain", "ovh-groupe", "--down")
+    assert code == 0 and "OVH US LLC" in out
+
+
+def test_reach_of_an_instrument(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(capsys, "--store", str(bundled_dir), "reach", "cn-nil", "--as-of", "2026-11-01")
+    assert code == 0 and "Alibaba Group Holding Limited" in out
+
+
+def test_infer_then_sparql(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    run(capsys, "--store", store, "load", "--bundled")
+    code, out, _ = run(capsys, "--store", store, "infer", "--as-of", "2026-09-01")
+    assert code == 0 and out.startswith("wrote ")
+    code, out, _ = run(
+        capsys, "--store", store, "query", "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?e a lx:Exposure }"
+    )
+    assert int(out.splitlines()[1]) > 0

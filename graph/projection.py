@@ -1,0 +1,621 @@
+"""An in-memory projection of the store for fast traversal: the engine's working view.
+
+The projection holds the asserted facts the reach engine and the ownership analytics
+need — organizations, jurisdictions, ownership interests (as a networkx multigraph,
+owner → owned), services, regions, contracts, assets, instruments with their reach
+rules, sources — as plain Python objects keyed by IRI. It is read from every named graph
+except the inferred ones and the provenance graph, with one scan per predicate, and is
+rebuilt when the store changes (:func:`projection_for`).
+
+Examples
+--------
+>>> from longarm.graph.store import Store
+>>> from longarm.graph.loading import load_bundled
+>>> store = Store.in_memory()
+>>> _ = load_bundled(store)
+>>> p = projection_for(store)
+>>> p.orgs[iri("org", "bleu")].label
+'Bleu'
+>>> p.ownership.number_of_edges() >= 70
+True
+>>> projection_for(store) is p  # cached until the store changes
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pyoxigraph as ox
+
+from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
+from .loading import INFERRED_PREFIX, META_GRAPH
+from .store import Store
+
+__all__ = [
+    "Asset",
+    "Contract",
+    "Grant",
+    "Instrument",
+    "Interest",
+    "Org",
+    "Projection",
+    "Rule",
+    "Service",
+    "SourceRef",
+    "build_projection",
+    "iri",
+    "projection_for",
+    "valid_at",
+]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_RULE_KINDS = {
+    str(LX.SubjectCategoryRule),
+    str(LX.NexusRule),
+    str(LX.LocationRule),
+    str(LX.ControlRule),
+    str(LX.ConflictRule),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A source as shown with an answer: IRI, label, date and URL."""
+
+    iri: str
+    label: str
+    date: str | None
+    url: str | None
+
+
+@dataclass
+class _Dated:
+    iri: str
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    sources: list[str] = field(default_factory=list)
+    confidence: str | None = None
+    caveats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Org(_Dated):
+    """An organization (company, branch, state, family, person as owner)."""
+
+    label: str = ""
+    kind: str | None = None
+    incorporated: set[str] = field(default_factory=set)
+    headquarters: set[str] = field(default_factory=set)
+    establishments: set[str] = field(default_factory=set)
+    branch_of: str | None = None
+    categories: set[str] = field(default_factory=set)
+    aliases: list[str] = field(default_factory=list)
+    lei: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass
+class Interest(_Dated):
+    """An ownership interest of `owner` in `owned` (shares in percent)."""
+
+    owner: str = ""
+    owned: str = ""
+    kind: str = ""
+    capital: float | None = None
+    capital_min: float | None = None
+    capital_max: float | None = None
+    votes: float | None = None
+    votes_min: float | None = None
+    votes_max: float | None = None
+    indirect: bool = False
+    label: str | None = None
+
+
+@dataclass
+class Service(_Dated):
+    """A cloud offering and who provides, operates, contracts and licenses it."""
+
+    label: str = ""
+    providers: set[str] = field(default_factory=set)
+    operators: set[str] = field(default_factory=set)
+    contracting: set[str] = field(default_factory=set)
+    licensors: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    categories: set[str] = field(default_factory=set)
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Grant:
+    """A technical access a contract grants to one organization."""
+
+    node: str
+    grantee: str
+    access_kind: str
+    confidence: str | None
+    sources: list[str]
+    caveats: list[str]
+
+
+@dataclass
+class Contract(_Dated):
+    """A contract with its parties, services and technical-access grants."""
+
+    label: str = ""
+    kind: str | None = None
+    parties: set[str] = field(default_factory=set)
+    services: set[str] = field(default_factory=set)
+    grants: list[Grant] = field(default_factory=list)
+
+
+@dataclass
+class Asset(_Dated):
+    """A customer's data asset."""
+
+    label: str = ""
+    controller: str | None = None
+    services: set[str] = field(default_factory=set)
+    stored_in: set[str] = field(default_factory=set)
+    keys_held_by: set[str] = field(default_factory=set)
+    categories: set[str] = field(default_factory=set)
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Rule:
+    """One reach rule as data: its kind (a closed set) and its parameters."""
+
+    node: str
+    kind: str
+    categories: set[str] = field(default_factory=set)
+    nexus: set[str] = field(default_factory=set)
+    nexus_jurisdiction: str | None = None
+    location: str | None = None
+    location_jurisdiction: str | None = None
+    control_test: str | None = None
+    threshold: float | None = None
+    tier_if_only: str | None = None
+    protects: str | None = None
+    sources: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Instrument(_Dated):
+    """A legal instrument with its reach rules."""
+
+    label: str = ""
+    notation: str = ""
+    citation: str | None = None
+    enacted_by: str | None = None
+    kinds: set[str] = field(default_factory=set)
+    in_force_from: dt.date | None = None
+    in_force_until: dt.date | None = None
+    residual_until: dt.date | None = None
+    authorities: set[str] = field(default_factory=set)
+    compels: set[str] = field(default_factory=set)
+    challenge_routes: list[str] = field(default_factory=list)
+    secrecy: list[str] = field(default_factory=list)
+    has_gag: bool | None = None
+    rules: list[Rule] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Projection:
+    """The engine's in-memory view of the store; see the module docstring."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    orgs: dict[str, Org] = field(default_factory=dict)
+    jurisdictions: dict[str, str] = field(default_factory=dict)  # IRI -> ISO code or label
+    member_of: dict[str, set[str]] = field(default_factory=dict)
+    jurisdiction_sources: dict[str, list[str]] = field(default_factory=dict)
+    interests: dict[str, Interest] = field(default_factory=dict)
+    ownership: nx.MultiDiGraph[str] = field(default_factory=nx.MultiDiGraph)
+    services: dict[str, Service] = field(default_factory=dict)
+    services_by_org: dict[str, set[str]] = field(default_factory=dict)
+    branches: dict[str, set[str]] = field(default_factory=dict)
+    region_jurisdiction: dict[str, str] = field(default_factory=dict)
+    region_sources: dict[str, list[str]] = field(default_factory=dict)
+    contracts: dict[str, Contract] = field(default_factory=dict)
+    contracts_by_service: dict[str, list[str]] = field(default_factory=dict)
+    contracts_by_party: dict[str, list[str]] = field(default_factory=dict)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    authority_jurisdiction: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, SourceRef] = field(default_factory=dict)
+    reaches_data: dict[str, bool] = field(default_factory=dict)
+    implies: dict[str, set[str]] = field(default_factory=dict)
+    may_imply: dict[str, set[str]] = field(default_factory=dict)
+    universal_categories: set[str] = field(default_factory=set)
+
+    def label(self, iri: str) -> str:
+        """The label of a node, or the last segment of its IRI."""
+        return self.labels.get(iri) or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def within(self, jurisdiction: str, area: str) -> bool:
+        """True if `jurisdiction` is `area` or a member of it (EU members are in the EU)."""
+        return jurisdiction == area or area in self.member_of.get(jurisdiction, set())
+
+    def fact_node(self, iri: str) -> _Dated | None:
+        """The sourced node (interest, organization, service, contract, asset, instrument) at `iri`."""
+        for table in (self.interests, self.orgs, self.services, self.contracts, self.assets, self.instruments):
+            node = table.get(iri)
+            if node is not None:
+                return node
+        return None
+
+    def fact_sources(self, iri: str) -> list[str]:
+        """The sources of the fact node at `iri` (also regions and jurisdictions)."""
+        node = self.fact_node(iri)
+        if node is not None:
+            return node.sources
+        return self.region_sources.get(iri) or self.jurisdiction_sources.get(iri, [])
+
+    def source_refs(self, iris: list[str]) -> list[SourceRef]:
+        """Sources of a fact as shown to users, newest first."""
+        refs = [self.sources.get(i) or SourceRef(i, self.label(i), None, None) for i in iris]
+        return sorted(refs, key=lambda r: (r.date or "", r.label), reverse=True)
+
+
+def iri(kind: str, slug: str) -> str:
+    """The IRI of an instance as a plain string (projection keys are strings).
+
+    >>> iri("org", "bleu") == str(entity_iri("org", "bleu"))
+    True
+    """
+    return str(entity_iri(kind, slug))
+
+
+def valid_at(fact: _Dated, as_of: dt.date) -> bool:
+    """True if `fact` holds on `as_of` (open ends hold forever)."""
+    if fact.valid_from is not None and as_of < fact.valid_from:
+        return False
+    return not (fact.valid_until is not None and as_of > fact.valid_until)
+
+
+# ---------------------------------------------------------------------- building
+
+
+def build_projection(store: Store) -> Projection:
+    """Read the store (all graphs but inferred and provenance ones) into a projection."""
+    graphs = [g for g in store.named_graphs() if g != META_GRAPH and not g.startswith(INFERRED_PREFIX)]
+    return _Builder(store.oxigraph, graphs).build()
+
+
+_CACHE: weakref.WeakKeyDictionary[Store, tuple[object, Projection]] = weakref.WeakKeyDictionary()
+
+
+def projection_for(store: Store) -> Projection:
+    """The projection of `store`, rebuilt only when the store has changed."""
+    key = store.version()
+    cached = _CACHE.get(store)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    projection = build_projection(store)
+    _CACHE[store] = (key, projection)
+    return projection
+
+
+class _Builder:
+    def __init__(self, inner: ox.Store, graphs: list[str]) -> None:
+        self.inner = inner
+        self.graphs = [ox.NamedNode(g) for g in graphs]
+        self.p = Projection()
+
+    def scan(self, predicate: object) -> Iterator[tuple[str, object]]:
+        pred = ox.NamedNode(str(predicate))
+        for g in self.graphs:
+            for q in self.inner.quads_for_pattern(None, pred, None, g):
+                yield _key(q.subject), q.object
+
+    def values(self, predicate: object) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for s, o in self.scan(predicate):
+            out[s].append(_text(o))
+        return out
+
+    def build(self) -> Projection:
+        p = self.p
+        types: dict[str, set[str]] = defaultdict(set)
+        for s, o in self.scan(RDF_TYPE):
+            types[str(_text(o))].add(s)
+        for pred in (RDFS_LABEL, SKOS.prefLabel):
+            for s, o in self.scan(pred):
+                # Answers are in English; French labels stay in the store for SPARQL users.
+                if not isinstance(o, ox.Literal) or o.language in (None, "en"):
+                    p.labels.setdefault(s, _text(o))
+        alt = self.values(SKOS.altLabel)
+        sources = self.values(DCTERMS.source)
+        confidence = {s: v[0] for s, v in self.values(LX.confidence).items()}
+        caveats = self.values(LX.caveat)
+        vfrom = {s: _date(v[0]) for s, v in self.values(LX.validFrom).items()}
+        vuntil = {s: _date(v[0]) for s, v in self.values(LX.validUntil).items()}
+
+        def dated(obj: _Dated) -> None:
+            obj.valid_from = vfrom.get(obj.iri)
+            obj.valid_until = vuntil.get(obj.iri)
+            obj.sources = sources.get(obj.iri, [])
+            obj.confidence = confidence.get(obj.iri)
+            obj.caveats = caveats.get(obj.iri, [])
+
+        # sources
+        dates = {s: v[0] for s, v in self.values(DCTERMS.date).items()}
+        retrieved = {s: v[0] for s, v in self.values(LX.retrievedOn).items()}
+        urls = {s: v[0] for s, v in self.values(LX.url).items()}
+        for s in types[str(LX.Source)]:
+            p.sources[s] = SourceRef(s, p.labels.get(s, s), dates.get(s) or retrieved.get(s), urls.get(s))
+
+        # jurisdictions
+        iso = {s: v[0] for s, v in self.values(LX.isoCode).items()}
+        for s in types[str(LX.Jurisdiction)]:
+            p.jurisdictions[s] = iso.get(s) or p.labels.get(s, s)
+            p.jurisdiction_sources[s] = sources.get(s, [])
+        for s, vs in self.values(LX.memberOf).items():
+            p.member_of[s] = set(vs)
+
+        # organizations
+        kind = {s: v[0] for s, v in self.values(LX.organizationKind).items()}
+        inc, hq, est = (
+            self.values(LX.incorporatedIn),
+            self.values(LX.headquarteredIn),
+            self.values(LX.hasEstablishmentIn),
+        )
+        branch = {s: v[0] for s, v in self.values(LX.branchOf).items()}
+        cats = self.values(LX.subjectCategory)
+        lei = {s: v[0] for s, v in self.values(LX.lei).items()}
+        wd = {s: v[0] for s, v in self.values(LX.wikidata).items()}
+        for s in types[str(LX.Organization)]:
+            org = Org(
+                s,
+                label=p.labels.get(s, s),
+                kind=kind.get(s),
+                incorporated=set(inc.get(s, [])),
+                headquarters=set(hq.get(s, [])),
+                establishments=set(est.get(s, [])),
+                branch_of=branch.get(s),
+                categories=set(cats.get(s, [])),
+                aliases=alt.get(s, []),
+                lei=lei.get(s),
+                wikidata=wd.get(s),
+            )
+            dated(org)
+            p.orgs[s] = org
+            p.ownership.add_node(s)
+            if org.branch_of:
+                p.branches.setdefault(org.branch_of, set()).add(s)
+
+        # ownership interests
+        one = {
+            str(pred): {s: v[0] for s, v in self.values(pred).items()}
+            for pred in (
+                LX.owner,
+                LX.owned,
+                LX.interestKind,
+                LX.shareOfCapital,
+                LX.shareOfCapitalMin,
+                LX.shareOfCapitalMax,
+                LX.shareOfVotes,
+                LX.shareOfVotesMin,
+                LX.shareOfVotesMax,
+                LX.indirect,
+            )
+        }
+        for s in types[str(LX.OwnershipInterest)]:
+            owner, owned = one[str(LX.owner)].get(s), one[str(LX.owned)].get(s)
+            if owner is None or owned is None:
+                continue
+            i = Interest(
+                s,
+                owner=owner,
+                owned=owned,
+                kind=one[str(LX.interestKind)].get(s, ""),
+                capital=_num(one[str(LX.shareOfCapital)].get(s)),
+                capital_min=_num(one[str(LX.shareOfCapitalMin)].get(s)),
+                capital_max=_num(one[str(LX.shareOfCapitalMax)].get(s)),
+                votes=_num(one[str(LX.shareOfVotes)].get(s)),
+                votes_min=_num(one[str(LX.shareOfVotesMin)].get(s)),
+                votes_max=_num(one[str(LX.shareOfVotesMax)].get(s)),
+                indirect=one[str(LX.indirect)].get(s) == "true",
+                label=p.labels.get(s),
+            )
+            dated(i)
+            p.interests[s] = i
+            p.ownership.add_edge(owner, owned, key=s)
+
+        # regions and services
+        for s, vs in self.values(LX.locatedIn).items():
+            p.region_jurisdiction[s] = vs[0]
+        for s in types[str(LX.Region)]:
+            p.region_sources[s] = sources.get(s, [])
+        prov, ops, con, lic = (
+            self.values(x) for x in (LX.provider, LX.operatedBy, LX.contractingEntity, LX.technologyLicensor)
+        )
+        hosted, scat = self.values(LX.hostedIn), self.values(LX.serviceCategory)
+        for s in types[str(LX.Service)]:
+            svc = Service(
+                s,
+                label=p.labels.get(s, s),
+                providers=set(prov.get(s, [])),
+                operators=set(ops.get(s, [])),
+                contracting=set(con.get(s, [])),
+                licensors=set(lic.get(s, [])),
+                regions=set(hosted.get(s, [])),
+                categories=set(scat.get(s, [])),
+                aliases=alt.get(s, []),
+            )
+            dated(svc)
+            p.services[s] = svc
+            for org_iri in svc.providers | svc.operators | svc.contracting:
+                p.services_by_org.setdefault(org_iri, set()).add(s)
+
+        # contracts and grants
+        parties, ckind, concerns = self.values(LX.party), self.values(LX.contractKind), self.values(LX.concernsService)
+        grants, grantee, akind = self.values(LX.grantsAccess), self.values(LX.grantee), self.values(LX.accessKind)
+        for s in types[str(LX.Contract)]:
+            c = Contract(
+                s,
+                label=p.labels.get(s, s),
+                kind=next(iter(ckind.get(s, [])), None),
+                parties=set(parties.get(s, [])),
+                services=set(concerns.get(s, [])),
+            )
+            dated(c)
+            for g in grants.get(s, []):
+                if g in grantee and g in akind:
+                    c.grants.append(
+                        Grant(g, grantee[g][0], akind[g][0], confidence.get(g), sources.get(g, []), caveats.get(g, []))
+                    )
+            p.contracts[s] = c
+            for concerned in c.services:
+                p.contracts_by_service.setdefault(concerned, []).append(s)
+            for party in c.parties:
+                p.contracts_by_party.setdefault(party, []).append(s)
+
+        # assets
+        ctrl, on, stored = self.values(LX.dataController), self.values(LX.hostedOn), self.values(LX.storedIn)
+        keys, dcat = self.values(LX.keysHeldBy), self.values(LX.dataCategory)
+        for s in types[str(LX.DataAsset)]:
+            a = Asset(
+                s,
+                label=p.labels.get(s, s),
+                controller=next(iter(ctrl.get(s, [])), None),
+                services=set(on.get(s, [])),
+                stored_in=set(stored.get(s, [])),
+                keys_held_by=set(keys.get(s, [])),
+                categories=set(dcat.get(s, [])),
+                aliases=alt.get(s, []),
+            )
+            dated(a)
+            p.assets[s] = a
+
+        # code lists
+        for s, vs in self.values(LX.reachesData).items():
+            p.reaches_data[s] = vs[0] == "true"
+        for s, vs in self.values(LX.impliesCategory).items():
+            p.implies[s] = set(vs)
+        for s, vs in self.values(LX.mayImplyCategory).items():
+            p.may_imply[s] = set(vs)
+        p.universal_categories = {s for s, vs in self.values(LX.appliesToAnyOrganization).items() if vs[0] == "true"}
+
+        # authorities and instruments
+        for s, vs in self.values(LX.actsFor).items():
+            p.authority_jurisdiction[s] = vs[0]
+        self._instruments(types, alt, dated)
+        return p
+
+    def _instruments(
+        self, types: dict[str, set[str]], alt: dict[str, list[str]], dated: Callable[[_Dated], None]
+    ) -> None:
+        p = self.p
+        v = {
+            str(pred): self.values(pred)
+            for pred in (
+                SKOS.notation,
+                LX.citation,
+                LX.enactedBy,
+                LX.instrumentKind,
+                LX.inForceFrom,
+                LX.inForceUntil,
+                LX.residualUntil,
+                LX.wieldedBy,
+                LX.compels,
+                LX.challengeRoute,
+                LX.secrecy,
+                LX.hasGag,
+                LX.reachRule,
+                LX.category,
+                LX.nexus,
+                LX.nexusJurisdiction,
+                LX.location,
+                LX.locationJurisdiction,
+                LX.controlTest,
+                LX.threshold,
+                LX.confidenceIfOnly,
+                LX.protects,
+                DCTERMS.source,
+                LX.caveat,
+            )
+        }
+
+        def first(pred: object, s: str) -> str | None:
+            vals = v[str(pred)].get(s)
+            return vals[0] if vals else None
+
+        rule_types: dict[str, set[str]] = defaultdict(set)
+        for kind in _RULE_KINDS:
+            for node in types.get(kind, set()):
+                rule_types[node].add(kind)
+        for s in types[str(LX.LegalInstrument)]:
+            ins = Instrument(
+                s,
+                label=p.labels.get(s, s),
+                notation=first(SKOS.notation, s) or "",
+                citation=first(LX.citation, s),
+                enacted_by=first(LX.enactedBy, s),
+                kinds=set(v[str(LX.instrumentKind)].get(s, [])),
+                in_force_from=_date(first(LX.inForceFrom, s)),
+                in_force_until=_date(first(LX.inForceUntil, s)),
+                residual_until=_date(first(LX.residualUntil, s)),
+                authorities=set(v[str(LX.wieldedBy)].get(s, [])),
+                compels=set(v[str(LX.compels)].get(s, [])),
+                challenge_routes=v[str(LX.challengeRoute)].get(s, []),
+                secrecy=v[str(LX.secrecy)].get(s, []),
+                has_gag=None if first(LX.hasGag, s) is None else first(LX.hasGag, s) == "true",
+                aliases=alt.get(s, []),
+            )
+            dated(ins)
+            for node in v[str(LX.reachRule)].get(s, []):
+                kinds = rule_types.get(node, set())
+                if len(kinds) != 1:
+                    continue  # the shapes refuse such rules at load time
+                ins.rules.append(
+                    Rule(
+                        node,
+                        next(iter(kinds)),
+                        categories=set(v[str(LX.category)].get(node, [])),
+                        nexus=set(v[str(LX.nexus)].get(node, [])),
+                        nexus_jurisdiction=first(LX.nexusJurisdiction, node),
+                        location=first(LX.location, node),
+                        location_jurisdiction=first(LX.locationJurisdiction, node),
+                        control_test=first(LX.controlTest, node),
+                        threshold=_num(first(LX.threshold, node)),
+                        tier_if_only=first(LX.confidenceIfOnly, node),
+                        protects=first(LX.protects, node),
+                        sources=v[str(DCTERMS.source)].get(node, []),
+                        caveats=v[str(LX.caveat)].get(node, []),
+                    )
+                )
+            p.instruments[s] = ins
+
+
+def _key(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def _text(term: object) -> str:
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _num(value: str | None) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,368 @@
+"""The closed set of reach-rule kinds, and how each is evaluated against the facts.
+
+Laws are data: an instrument's reach rules are RDF nodes of five kinds — subject
+category, nexus, data location, control, conflict — and this module is the only code
+that interprets them. Adding a law, or one country's version of a law, is a data change;
+a new *kind* of rule is a code change here.
+
+Each test returns :class:`Evidence` — the confidence tier it supports and the asserted
+facts (:class:`Step`) that support it — or ``None`` when the test fails.
+
+Examples
+--------
+>>> weakest(ESTABLISHED, CONTESTED) == CONTESTED
+True
+>>> downgrade(ESTABLISHED) == LIKELY
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..ontology.namespace import LX
+from .errors import LongarmError
+from .ownership import subsidiaries
+from .projection import Instrument, Projection, Rule, valid_at
+
+__all__ = [
+    "CONTESTED",
+    "ESTABLISHED",
+    "LIKELY",
+    "RESIDUAL",
+    "RULE_KINDS",
+    "Evidence",
+    "RuleError",
+    "Step",
+    "category_evidence",
+    "check_instrument",
+    "downgrade",
+    "location_evidence",
+    "nexus_evidence",
+    "temporal_status",
+    "weakest",
+]
+
+ESTABLISHED, LIKELY, CONTESTED, RESIDUAL = (str(LX.Established), str(LX.Likely), str(LX.Contested), str(LX.Residual))
+_RANK = {ESTABLISHED: 3, LIKELY: 2, CONTESTED: 1, RESIDUAL: 0}
+
+SUBJECT, NEXUS, LOCATION, CONTROL, CONFLICT = (
+    str(LX.SubjectCategoryRule),
+    str(LX.NexusRule),
+    str(LX.LocationRule),
+    str(LX.ControlRule),
+    str(LX.ConflictRule),
+)
+RULE_KINDS = frozenset({SUBJECT, NEXUS, LOCATION, CONTROL, CONFLICT})
+
+_P = {
+    name: str(getattr(LX, name))
+    for name in (
+        "incorporatedIn",
+        "headquarteredIn",
+        "hasEstablishmentIn",
+        "branchOf",
+        "operatedBy",
+        "contractingEntity",
+        "provider",
+        "serviceCategory",
+        "hostedIn",
+        "locatedIn",
+        "memberOf",
+        "owner",
+        "owned",
+        "enactedBy",
+    )
+}
+_N = {
+    name: str(getattr(LX, name))
+    for name in (
+        "Incorporation",
+        "Headquarters",
+        "Establishment",
+        "SubsidiaryPresence",
+        "ServingPersonsInJurisdiction",
+        "OfferingServicesInUnion",
+    )
+}
+_AGNOSTIC = str(LX.Agnostic)
+_NEXUS_WORDS = {
+    _N["Incorporation"]: "it is incorporated in {area}",
+    _N["Headquarters"]: "its head office is in {area}",
+    _N["Establishment"]: "it is established in {area}",
+    _N["SubsidiaryPresence"]: "it is present in {area} through a subsidiary (a contested basis)",
+    _N["ServingPersonsInJurisdiction"]: "it serves persons in {area}",
+    _N["OfferingServicesInUnion"]: "it offers services in the {area}",
+}
+
+
+class RuleError(LongarmError):
+    """An instrument's reach rule is outside the closed set of kinds, or incomplete."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One asserted fact on a path: a triple of the store and the node that carries its sources."""
+
+    subject: str
+    predicate: str
+    object: str
+    fact: str
+
+
+@dataclass
+class Evidence:
+    """What a test supports: a tier, the facts behind it, and notes for the explanation."""
+
+    tier: str
+    steps: list[Step] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def weakest(*tiers: str) -> str:
+    """The weakest of confidence tiers (residual < contested < likely < established)."""
+    return min(tiers, key=lambda t: _RANK.get(t, 0))
+
+
+def stronger(a: str, b: str) -> bool:
+    """True if tier `a` is strictly stronger than tier `b`."""
+    return _RANK.get(a, 0) > _RANK.get(b, 0)
+
+
+def downgrade(tier: str) -> str:
+    """One tier weaker (established → likely → contested); contested and residual stay."""
+    return {ESTABLISHED: LIKELY, LIKELY: CONTESTED}.get(tier, tier)
+
+
+def check_instrument(instrument: Instrument) -> None:
+    """Raise :class:`RuleError` if a rule is of an unknown kind or lacks its parameters."""
+    for rule in instrument.rules:
+        if rule.kind not in RULE_KINDS:
+            raise RuleError(f"{instrument.notation}: unknown reach-rule kind <{rule.kind}>")
+        missing = (
+            (rule.kind == SUBJECT and not rule.categories)
+            or (rule.kind == NEXUS and not rule.nexus)
+            or (rule.kind == LOCATION and rule.location is None)
+            or (rule.kind == CONTROL and rule.control_test is None)
+            or (rule.kind == CONFLICT and rule.protects is None)
+        )
+        if missing:
+            raise RuleError(f"{instrument.notation}: reach rule {rule.node} lacks its parameters")
+
+
+def temporal_status(instrument: Instrument, as_of: dt.date) -> str | None:
+    """``"in force"``, ``"residual"`` (lapsed but orders keep effect) or ``None``."""
+    if instrument.in_force_from is None or as_of < instrument.in_force_from:
+        return None
+    if instrument.in_force_until is None or as_of <= instrument.in_force_until:
+        return "in force"
+    if instrument.residual_until is not None and as_of <= instrument.residual_until:
+        return "residual"
+    return None
+
+
+# ---------------------------------------------------------------------- jurisdictions
+
+
+def _in_area(p: Projection, jurisdiction: str, area: str) -> list[Step] | None:
+    """Steps showing `jurisdiction` is `area` or one of its members, or None."""
+    if jurisdiction == area:
+        return []
+    if area in p.member_of.get(jurisdiction, set()):
+        return [Step(jurisdiction, _P["memberOf"], area, jurisdiction)]
+    return None
+
+
+def _org_in(p: Projection, org: str, prop: str, values: Iterable[str], area: str) -> list[Step] | None:
+    for j in sorted(values):
+        extra = _in_area(p, j, area)
+        if extra is not None:
+            return [Step(org, _P[prop], j, org), *extra]
+    return None
+
+
+# ---------------------------------------------------------------------- subject categories
+
+
+def category_evidence(p: Projection, rules: list[Rule], org: str, as_of: dt.date) -> Evidence | None:
+    """Whether `org` falls in every subject-category rule's categories (any of each)."""
+    evidence = Evidence(ESTABLISHED)
+    for rule in rules:
+        found = _one_category(p, rule.categories, org, as_of)
+        if found is None:
+            return None
+        evidence.tier = weakest(evidence.tier, found.tier)
+        evidence.steps += found.steps
+        evidence.notes += found.notes
+    return evidence
+
+
+def _one_category(p: Projection, wanted: set[str], org: str, as_of: dt.date) -> Evidence | None:
+    entity = p.orgs.get(org)
+    if entity is not None and entity.categories & wanted:
+        cat = sorted(entity.categories & wanted)[0]
+        return Evidence(ESTABLISHED, [Step(org, str(LX.subjectCategory), cat, org)])
+    if wanted & p.universal_categories:
+        return Evidence(ESTABLISHED)
+    best: Evidence | None = None
+    for svc_iri in sorted(p.services_by_org.get(org, set())):
+        svc = p.services[svc_iri]
+        if not valid_at(svc, as_of):
+            continue
+        role = _role(svc, org)
+        for scat in sorted(svc.categories):
+            if p.implies.get(scat, set()) & wanted:
+                steps = [Step(svc_iri, role, org, svc_iri), Step(svc_iri, _P["serviceCategory"], scat, svc_iri)]
+                return Evidence(ESTABLISHED, steps)
+            if best is None and p.may_imply.get(scat, set()) & wanted:
+                steps = [Step(svc_iri, role, org, svc_iri), Step(svc_iri, _P["serviceCategory"], scat, svc_iri)]
+                cat = p.label(sorted(p.may_imply[scat] & wanted)[0])
+                best = Evidence(
+                    CONTESTED, steps, [f"whether an {scat.rsplit('#', 1)[-1]} provider counts as a {cat} is arguable"]
+                )
+    return best
+
+
+def _role(svc: object, org: str) -> str:
+    from .projection import Service
+
+    assert isinstance(svc, Service)
+    if org in svc.operators:
+        return _P["operatedBy"]
+    if org in svc.contracting:
+        return _P["contractingEntity"]
+    return _P["provider"]
+
+
+# ---------------------------------------------------------------------- nexus
+
+
+def nexus_evidence(
+    p: Projection, instrument: Instrument, rules: list[Rule], org: str, as_of: dt.date
+) -> Evidence | None:
+    """The strongest nexus rule `org` meets, with its facts; None if it meets none."""
+    best: Evidence | None = None
+    for rule in rules:
+        area = rule.nexus_jurisdiction or instrument.enacted_by
+        if area is None:
+            continue
+        tier = rule.tier_if_only or ESTABLISHED
+        if best is not None and not stronger(tier, best.tier):
+            continue
+        for nexus in sorted(rule.nexus, key=_nexus_order):
+            steps = _nexus_steps(p, nexus, org, area, as_of)
+            if steps is not None:
+                note = _NEXUS_WORDS.get(nexus, p.label(nexus)).format(area=p.label(area))
+                best = Evidence(tier, steps, [note])
+                break
+    return best
+
+
+_ORDER = [
+    _N[n]
+    for n in (
+        "Incorporation",
+        "Headquarters",
+        "Establishment",
+        "SubsidiaryPresence",
+        "ServingPersonsInJurisdiction",
+        "OfferingServicesInUnion",
+    )
+]
+
+
+def _nexus_order(nexus: str) -> int:
+    return _ORDER.index(nexus) if nexus in _ORDER else len(_ORDER)
+
+
+def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date) -> list[Step] | None:
+    entity = p.orgs.get(org)
+    if entity is None:
+        return None
+    if nexus == _N["Incorporation"]:
+        return _org_in(p, org, "incorporatedIn", entity.incorporated, area)
+    if nexus == _N["Headquarters"]:
+        return _org_in(p, org, "headquarteredIn", entity.headquarters, area)
+    if nexus == _N["Establishment"]:
+        # A company is established where it has an establishment, and where it is
+        # incorporated or has its head office.
+        for prop, values in (
+            ("hasEstablishmentIn", entity.establishments),
+            ("incorporatedIn", entity.incorporated),
+            ("headquarteredIn", entity.headquarters),
+        ):
+            found = _org_in(p, org, prop, values, area)
+            if found is not None:
+                return found
+        for branch in sorted(p.branches.get(org, set())):
+            b = p.orgs[branch]
+            where = _org_in(p, branch, "incorporatedIn", b.incorporated, area)
+            if where is None:
+                where = _org_in(p, branch, "hasEstablishmentIn", b.establishments, area)
+            if where is not None:
+                return [Step(branch, _P["branchOf"], org, branch), *where]
+        return None
+    if nexus == _N["SubsidiaryPresence"]:
+        for chain in subsidiaries(p, org, as_of, max_depth=6):
+            sub = p.orgs.get(chain.controller)
+            if sub is None:
+                continue
+            where = _org_in(p, chain.controller, "incorporatedIn", sub.incorporated, area)
+            if where is not None:
+                links = [
+                    s for c in chain.links for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
+                ]
+                return [*links, *where]
+        return None
+    if nexus in (_N["ServingPersonsInJurisdiction"], _N["OfferingServicesInUnion"]):
+        found = _org_in(p, org, "hasEstablishmentIn", entity.establishments, area)
+        if found is not None:
+            return found
+        for svc_iri in sorted(p.services_by_org.get(org, set())):
+            svc = p.services[svc_iri]
+            if not valid_at(svc, as_of):
+                continue
+            for region in sorted(svc.regions):
+                j = p.region_jurisdiction.get(region)
+                extra = None if j is None else _in_area(p, j, area)
+                if extra is not None:
+                    return [
+                        Step(svc_iri, _role(svc, org), org, svc_iri),
+                        Step(svc_iri, _P["hostedIn"], region, svc_iri),
+                        Step(region, _P["locatedIn"], j or "", region),
+                        *extra,
+                    ]
+        return None
+    return None
+
+
+def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:
+    return [Step(interest, _P["owner"], owner, interest), Step(interest, _P["owned"], owned, interest)]
+
+
+# ---------------------------------------------------------------------- data location
+
+
+def location_evidence(
+    p: Projection, instrument: Instrument, rules: list[Rule], locations: dict[str, list[Step]]
+) -> Evidence | None:
+    """Whether the data's locations meet every location rule (agnostic rules always do)."""
+    evidence = Evidence(ESTABLISHED)
+    for rule in rules:
+        if rule.location == _AGNOSTIC:
+            evidence.notes.append("the instrument reaches data wherever it is stored")
+            continue
+        area = rule.location_jurisdiction or instrument.enacted_by
+        hit = None
+        for j, steps in sorted(locations.items()):
+            extra = None if area is None else _in_area(p, j, area)
+            if extra is not None:
+                hit = [*steps, *extra]
+                break
+        if hit is None:
+            return None
+        evidence.steps += hit
+        evidence.notes.append(f"the data is stored in {p.label(area or '')}")
+    return evidence

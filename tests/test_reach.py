@@ -1,0 +1,235 @@
+"""The reach engine on the bundled data: the published cases and the providers, as table-driven legal scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from longarm.graph.errors import InputError, UnknownReferenceError
+from longarm.graph.projection import Projection, iri, projection_for
+from longarm.graph.reach import Answer, AssetSpec, compel
+from longarm.graph.store import Store
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def p(bundled_store: Store) -> Projection:
+    return projection_for(bundled_store)
+
+
+def found(p: Projection, answer: Answer) -> set[tuple[str, str, str]]:
+    """(instrument id, entity slug, tier) of every access exposure."""
+    return {
+        (p.instruments[e.instrument].notation, e.entity.rsplit("/", 1)[-1], p.label(e.tier)) for e in answer.exposures
+    }
+
+
+def asset(slug: str) -> str:
+    return iri("asset", slug)
+
+
+def on(*services: str, **kw: tuple[str, ...]) -> AssetSpec:
+    return AssetSpec(services=tuple(iri("service", s) for s in services), **kw)
+
+
+# (case, asset, as_of, mode, must include, must exclude (instrument, entity) pairs)
+SCENARIOS = [
+    (
+        "HDH 2024: CLOUD Act via Microsoft Corporation; FISA 702 in force",
+        asset("health-data-hub"),
+        D(2024, 6, 1),
+        "strict",
+        {("us-cloud-act", "microsoft-corporation", "established"), ("us-fisa-702", "microsoft-corporation", "likely")},
+        {("eu-e-evidence", "microsoft-ireland-operations")},
+    ),
+    (
+        "HDH after FISA 702 lapsed: residual; e-Evidence applies from 2026-08-18",
+        asset("health-data-hub"),
+        D(2026, 9, 1),
+        "strict",
+        {
+            ("us-cloud-act", "microsoft-corporation", "established"),
+            ("us-fisa-702", "microsoft-corporation", "residual"),
+            ("eu-e-evidence", "microsoft-ireland-operations", "established"),
+        },
+        set(),
+    ),
+    (
+        "HDH after the residual period: FISA 702 gone",
+        asset("health-data-hub"),
+        D(2027, 6, 1),
+        "strict",
+        {("us-cloud-act", "microsoft-corporation", "established")},
+        {("us-fisa-702", "microsoft-corporation")},
+    ),
+    (
+        "Doctolib on AWS: CLOUD Act through AWS Inc. and Amazon.com",
+        asset("doctolib-vaccination"),
+        D(2021, 3, 12),
+        "strict",
+        {("us-cloud-act", "amazon-web-services-inc", "established"), ("us-cloud-act", "amazon-com", "established")},
+        set(),
+    ),
+    (
+        "Bleu: Microsoft is a licensor without data access, no custody path",
+        on("bleu-cloud-de-confiance"),
+        D(2026, 11, 1),
+        "strict",
+        set(),
+        {("us-cloud-act", "microsoft-corporation"), ("us-fisa-702", "microsoft-corporation")},
+    ),
+    (
+        "S3NS: Google's stake below any control threshold",
+        on("s3ns-premi3ns"),
+        D(2026, 11, 1),
+        "strict",
+        set(),
+        {("us-cloud-act", "google-llc"), ("us-cloud-act", "alphabet"), ("us-fisa-702", "alphabet")},
+    ),
+    (
+        "AWS European Sovereign Cloud: still reached through Amazon.com",
+        on("aws-european-sovereign-cloud"),
+        D(2026, 11, 1),
+        "strict",
+        {("us-cloud-act", "amazon-com", "established")},
+        set(),
+    ),
+    (
+        "OVHcloud with OVH US: a contested presence path only",
+        on("ovhcloud-europe"),
+        D(2026, 11, 1),
+        "strict",
+        {("us-cloud-act", "ovh-groupe", "contested")},
+        {("us-cloud-act", "ovh-sas")},
+    ),
+    (
+        "OVHcloud in practical mode: the contested path is dropped",
+        on("ovhcloud-europe"),
+        D(2026, 11, 1),
+        "practical",
+        set(),
+        {("us-cloud-act", "ovh-groupe")},
+    ),
+    (
+        "Alibaba Cloud in Frankfurt: China's intelligence law via Alibaba Group",
+        on("alibaba-cloud-eea"),
+        D(2026, 11, 1),
+        "strict",
+        {("cn-nil", "alibaba-group-holding", "likely")},
+        set(),
+    ),
+    (
+        "Cloudwatt in 2014: no US path",
+        on("cloudwatt-platform"),
+        D(2014, 6, 1),
+        "strict",
+        set(),
+        {("us-cloud-act", "orange"), ("us-cloud-act", "thales"), ("us-cloud-act", "cloudwatt")},
+    ),
+    (
+        "Numergy in 2013: no US path",
+        on("numergy-platform"),
+        D(2013, 6, 1),
+        "strict",
+        set(),
+        {("us-cloud-act", "sfr"), ("us-cloud-act", "numergy")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "target", "as_of", "mode", "include", "exclude"), SCENARIOS, ids=[s[0] for s in SCENARIOS]
+)
+def test_scenario(
+    p: Projection,
+    case: str,
+    target: str | AssetSpec,
+    as_of: dt.date,
+    mode: str,
+    include: set[tuple[str, str, str]],
+    exclude: set[tuple[str, str]],
+) -> None:
+    got = found(p, compel(p, target, as_of, mode))
+    assert include <= got, case
+    assert not {(i, e) for i, e, _ in got} & exclude, case
+
+
+def test_no_us_instrument_reaches_the_historical_french_clouds(p: Projection) -> None:
+    for svc, when in (("cloudwatt-platform", D(2014, 6, 1)), ("numergy-platform", D(2013, 6, 1))):
+        got = found(p, compel(p, on(svc), when))
+        assert not {x for x in got if x[0].startswith("us-")}, svc
+
+
+def test_same_asset_two_dates_two_answers(p: Projection) -> None:
+    before = found(p, compel(p, asset("health-data-hub"), D(2024, 6, 1)))
+    after = found(p, compel(p, asset("health-data-hub"), D(2026, 9, 1)))
+    assert before != after
+
+
+def test_bleu_notes_microsoft_as_a_dependency(p: Projection) -> None:
+    answer = compel(p, on("bleu-cloud-de-confiance"), D(2026, 11, 1))
+    assert iri("org", "microsoft-corporation") in {d.entity for d in answer.dependencies}
+    assert iri("org", "microsoft-corporation") not in {c.entity for c in answer.custodians}
+
+
+def test_keys_with_a_third_party_mitigate_content(p: Projection) -> None:
+    answer = compel(p, asset("doctolib-vaccination"), D(2021, 3, 12))
+    cloud_act = [e for e in answer.exposures if p.instruments[e.instrument].notation == "us-cloud-act"]
+    assert cloud_act and all(any("ciphertext" in m for m in e.mitigations) for e in cloud_act)
+
+
+def test_keys_with_the_provider_do_not_mitigate(p: Projection) -> None:
+    answer = compel(p, asset("health-data-hub"), D(2024, 6, 1))
+    assert all(not any("ciphertext" in m for m in e.mitigations) for e in answer.exposures)
+
+
+def test_counter_instruments_create_conflicts_never_remove_reach(p: Projection) -> None:
+    answer = compel(p, asset("health-data-hub"), D(2024, 6, 1))
+    [cloud_act] = [e for e in answer.exposures if p.instruments[e.instrument].notation == "us-cloud-act"]
+    assert "eu-gdpr-art48" in {p.instruments[c].notation for c, _ in cloud_act.conflicts}
+
+
+def test_described_location_and_keys(p: Projection) -> None:
+    spec = AssetSpec(
+        providers=(iri("org", "microsoft-ireland-operations"),),
+        locations=(iri("jur", "FR"),),
+        keys_held_by=(iri("org", "doctolib-trusted-third-party"),),
+    )
+    answer = compel(p, spec, D(2025, 1, 1))
+    cloud_act = [e for e in answer.exposures if p.instruments[e.instrument].notation == "us-cloud-act"]
+    assert [p.label(e.entity) for e in cloud_act] == ["Microsoft Corporation"]
+    assert any("ciphertext" in m for m in cloud_act[0].mitigations)
+
+
+def test_every_exposure_has_a_sourced_path_of_stored_triples(p: Projection, bundled_store: Store) -> None:
+    import pyoxigraph as ox
+
+    for slug, when in (("health-data-hub", D(2026, 9, 1)), ("doctolib-vaccination", D(2021, 3, 12))):
+        answer = compel(p, asset(slug), when)
+        for e in [*answer.exposures, *answer.availability]:
+            assert e.path
+            for step in e.path:
+                subject = (
+                    ox.BlankNode(step.subject[2:]) if step.subject.startswith("_:") else ox.NamedNode(step.subject)
+                )
+                quads = list(
+                    bundled_store.oxigraph.quads_for_pattern(
+                        subject, ox.NamedNode(step.predicate), ox.NamedNode(step.object), None
+                    )
+                )
+                assert quads, step
+                assert p.fact_sources(step.fact), step
+
+
+def test_asset_before_its_hosting_has_no_exposure(p: Projection) -> None:
+    answer = compel(p, asset("health-data-hub"), D(2019, 1, 1))
+    assert answer.exposures == [] and answer.notes
+
+
+def test_bad_input(p: Projection) -> None:
+    with pytest.raises(InputError):
+        compel(p, asset("health-data-hub"), D(2024, 1, 1), mode="lenient")
+    with pytest.raises(UnknownReferenceError):
+        compel(p, asset("no-such-asset"), D(2024, 1, 1))
