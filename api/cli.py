@@ -29,6 +29,7 @@ from ..graph.projection import projection_for
 from ..graph.reach import MODES, AssetSpec, compel, instrument_reach
 from ..graph.report import (
     answer_to_dict,
+    answer_to_table,
     answer_to_text,
     chain_to_dict,
     chain_to_text,
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keys-held-by", action="append", default=[], metavar="REF", help="who holds the encryption keys")
     _dated(p)
     p.add_argument("--mode", choices=MODES, default="strict", help="strict keeps contested exposures")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "table", "json"), default="text")
     p.set_defaults(func=cmd_compel)
 
     p = sub.add_parser("chain", help="the ownership chain of an organization, up to its owners or down")
@@ -247,6 +248,8 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
     answer = compel(p, target, as_of, args.mode)
     if args.format == "json":
         print(json.dumps(answer_to_dict(p, answer), indent=2, ensure_ascii=False))
+    elif args.format == "table":
+        print(answer_to_table(p, answer))
     else:
         print(answer_to_text(p, answer))
     return 0

@@ -422,6 +422,8 @@ class _Inference:
             *([Step(ins.iri, _PRED["enactedBy"], ins.enacted_by, ins.iri)] if ins.enacted_by else []),
         ]
         for custody in sorted(candidates, key=lambda c: c.entity):
+            if p.orgs.get(custody.entity) is not None and p.orgs[custody.entity].branch_of:
+                continue  # a branch is not a separate person: its company answers, with the branch on its path
             category = category_evidence(p, rules[SUBJECT], custody.entity, self.as_of)
             nexus = nexus_evidence(p, ins, rules[NEXUS], custody.entity, self.as_of)
             if category is not None and nexus is not None:
@@ -585,7 +587,7 @@ def _explain(p: Projection, e: Exposure, ins: Instrument) -> str:
     reasons = "; ".join(dict.fromkeys(e.notes))
     verb = "may be compelled" if e.status == "in force" else "may still be bound by orders made"
     return (
-        f"{p.label(e.entity)} {verb} under {ins.label} to give access to {scope} of this data: {reasons}. "
+        f"{p.label(e.entity)} {verb} under {ins.label} to give access to this data ({scope}), because {reasons}. "
         f"Confidence: {_TIER_WORDS.get(e.tier, e.tier)}. This is a reading of the recorded facts, not legal advice."
     )
 

@@ -39,6 +39,7 @@ from .rules import Step
 
 __all__ = [
     "answer_to_dict",
+    "answer_to_table",
     "answer_to_text",
     "chain_to_dict",
     "chain_to_text",
@@ -158,6 +159,26 @@ def answer_to_text(p: Projection, answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def answer_to_table(p: Projection, answer: Answer) -> str:
+    """The answer as one line per exposure: instrument, status, entity, basis, confidence."""
+    data = answer_to_dict(p, answer)
+    rows = [("instrument", "status", "compellable entity", "basis", "confidence")]
+    for kind, items in (("", data["exposures"]), (" (availability)", data["availability"])):
+        for e in items:
+            ent = e["compellable_entity"]
+            where = f" ({', '.join(ent.get('jurisdiction', []))})" if ent.get("jurisdiction") else ""
+            rows.append((e["instrument"]["id"] + kind, e["status"], ent["label"] + where, e["basis"], e["confidence"]))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = [f"{data['asset']['label']}, as of {data['as_of']} ({data['mode']} mode)"]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows[:1]]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows[1:]]
+    if len(rows) == 1:
+        lines.append("no exposure found under the recorded instruments and facts")
+    lines += [f"dependency: {d['entity']['label']}: {d['reason']}" for d in data["dependencies"]]
+    return "\n".join(lines)
+
+
 def _block(n: int, e: dict[str, Any]) -> list[str]:
     ent = e["compellable_entity"]
     where = f" ({', '.join(ent.get('jurisdiction', []))})" if ent.get("jurisdiction") else ""
@@ -224,13 +245,25 @@ def chain_to_text(data: dict[str, Any]) -> str:
         share = _share_words(link)
         eff = link["effective"]
         eff_text = f", effective {eff:g} %" if eff is not None and link["depth"] > 1 else ""
-        source = link["sources"][0]["label"] if link["sources"] else "no source"
+        source = link["sources"][0] if link["sources"] else None
         confidence = link["confidence"] or "confidence not stated"
         lines.append(
             f"{'  ' * link['depth']}{link['owner']['label']} -> {link['owned']['label']}: {link['kind']}"
-            f"{share}{eff_text} [{confidence}; {source}]"
+            f"{share}{eff_text}, {_period(link, source)} [{confidence}; {source['label'] if source else 'no source'}]"
         )
     return "\n".join(lines)
+
+
+def _period(link: dict[str, Any], source: dict[str, Any] | None) -> str:
+    start, end = link["valid_from"], link["valid_until"]
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    reported = f" (reported {source['date']})" if source and source.get("date") else ""
+    return f"dates not recorded{reported}"
 
 
 def _share_words(link: dict[str, Any]) -> str:

@@ -44,13 +44,24 @@ def test_readme_has_examples() -> None:
     assert len(EXAMPLES) >= 2
 
 
-@pytest.mark.parametrize(("argv", "expected"), EXAMPLES, ids=[" ".join(a)[:60] for a, _ in EXAMPLES])
+@pytest.fixture(scope="module")
+def readme_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for all the examples, which run in README order (as a reader would type them)."""
+    path = tmp_path_factory.mktemp("readme") / "store"
+    assert main(["--store", str(path), "load", "--bundled"]) == 0
+    return path
+
+
+@pytest.mark.parametrize(("argv", "expected"), EXAMPLES, ids=[" ".join(a)[:60] for a in (e[0] for e in EXAMPLES)])
 def test_readme_example_prints_what_it_shows(
-    argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    argv: list[str],
+    expected: str,
+    readme_store: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("LONGARM_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("LONGARM_STORE", str(readme_store))
     monkeypatch.chdir(ROOT)
-    assert main(["load", "--bundled"]) == 0
     capsys.readouterr()
     code = main(argv)
     captured = capsys.readouterr()
