@@ -235,6 +235,7 @@ class Projection:
     implies: dict[str, set[str]] = field(default_factory=dict)
     may_imply: dict[str, set[str]] = field(default_factory=dict)
     universal_categories: set[str] = field(default_factory=set)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     def label(self, iri: str) -> str:
         """The label of a node, or the last segment of its IRI."""

@@ -216,6 +216,11 @@ class _Inference:
         self.locations: dict[str, list[Step]] = {}
         self.keys: list[str] = []
         self._controllers: dict[tuple[str, str | None, float], list[ControlChain]] = {}
+        # Memos for one inference: the same entity is tested against many instruments.
+        self._nexus: dict[tuple[str, str], Evidence | None] = {}
+        self._category: dict[tuple[str, str], Evidence | None] = {}
+        self._reach: dict[str, set[str]] = {}
+        self._counters: list[tuple[Instrument, Rule, Instrument, Rule]] | None = None
 
     # ------------------------------------------------------------------ step 1: custodians
 
@@ -424,8 +429,8 @@ class _Inference:
         for custody in sorted(candidates, key=lambda c: c.entity):
             if p.orgs.get(custody.entity) is not None and p.orgs[custody.entity].branch_of:
                 continue  # a branch is not a separate person: its company answers, with the branch on its path
-            category = category_evidence(p, rules[SUBJECT], custody.entity, self.as_of)
-            nexus = nexus_evidence(p, ins, rules[NEXUS], custody.entity, self.as_of)
+            category = self._category_of(ins, rules, custody.entity)
+            nexus = self._nexus_of(ins, rules, custody.entity)
             if category is not None and nexus is not None:
                 basis = [custody.basis, *self._presence_basis(nexus)]
                 tier = weakest(custody.tier, category.tier, nexus.tier, located.tier)
@@ -447,10 +452,10 @@ class _Inference:
             for rule in rules[CONTROL]:
                 for chain in self._chains(custody.entity, rule):
                     top = chain.controller
-                    c_nexus = nexus_evidence(p, ins, rules[NEXUS], top, self.as_of)
+                    c_nexus = self._nexus_of(ins, rules, top)
                     if c_nexus is None:
                         continue
-                    c_category = category_evidence(p, rules[SUBJECT], top, self.as_of) or category
+                    c_category = self._category_of(ins, rules, top) or category
                     if c_category is None:
                         continue
                     tier = weakest(
@@ -535,7 +540,7 @@ class _Inference:
 
     def _finalise(self, e: Exposure, ins: Instrument) -> None:
         p = self.p
-        reached = set(self._reach_of(e.entity))
+        reached = self._reach_of(e.entity)
         if self.keys and e.scope and not (set(self.keys) & reached):
             holders = ", ".join(p.label(k) for k in self.keys)
             if _CONTENT & set(e.scope):
@@ -551,25 +556,46 @@ class _Inference:
                     f"{p.contracts[contract].label} records no access for {p.label(grantee)} "
                     f"(a contractual commitment, not a legal immunity).{detail}"
                 )
-        for counter in sorted(p.instruments.values(), key=lambda i: i.notation):
-            if _COUNTER not in counter.kinds or temporal_status(counter, self.as_of) is None:
+        for counter, rule, protected, as_nexus in self._counter_rules():
+            if ins.enacted_by is None or p.within(ins.enacted_by, rule.protects or ""):
+                continue  # a domestic order: no conflict with this protection
+            if counter.iri in {c for c, _ in e.conflicts}:
                 continue
-            for rule in counter.rules:
-                if rule.kind != CONFLICT or rule.protects is None or ins.enacted_by is None:
-                    continue
-                if p.within(ins.enacted_by, rule.protects):
-                    continue  # a domestic order: no conflict with this protection
-                targets = [e.entity, e.custodian]
-                fake = Instrument(counter.iri, enacted_by=rule.protects)
-                nexus_rule = Rule(rule.node, NEXUS, nexus=rule.nexus or set(), tier_if_only=ESTABLISHED)
-                if any(nexus_evidence(p, fake, [nexus_rule], h, self.as_of) for h in targets if h):
-                    note = rule.caveats[0] if rule.caveats else ""
-                    e.conflicts.append((counter.iri, note))
-                    break
+            if any(self._nexus_of(protected, {NEXUS: [as_nexus]}, h) for h in (e.entity, e.custodian) if h):
+                e.conflicts.append((counter.iri, rule.caveats[0] if rule.caveats else ""))
         e.explanation = _explain(p, e, ins)
 
-    def _reach_of(self, org: str) -> list[str]:
-        return [org, *(c.controller for c in subsidiaries(self.p, org, self.as_of, max_depth=self.max_depth))]
+    def _reach_of(self, org: str) -> set[str]:
+        if org not in self._reach:
+            chains = subsidiaries(self.p, org, self.as_of, max_depth=self.max_depth)
+            self._reach[org] = {org, *(c.controller for c in chains)}
+        return self._reach[org]
+
+    def _nexus_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
+        key = (ins.iri + " " + " ".join(r.node for r in rules[NEXUS]), org)
+        if key not in self._nexus:
+            self._nexus[key] = nexus_evidence(self.p, ins, rules[NEXUS], org, self.as_of)
+        return self._nexus[key]
+
+    def _category_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
+        key = (ins.iri, org)
+        if key not in self._category:
+            self._category[key] = category_evidence(self.p, rules[SUBJECT], org, self.as_of)
+        return self._category[key]
+
+    def _counter_rules(self) -> list[tuple[Instrument, Rule, Instrument, Rule]]:
+        """Conflict rules of counter-instruments in force: (counter, rule, protected area, rule as a nexus)."""
+        if self._counters is None:
+            self._counters = []
+            for counter in sorted(self.p.instruments.values(), key=lambda i: i.notation):
+                if _COUNTER not in counter.kinds or temporal_status(counter, self.as_of) is None:
+                    continue
+                for rule in counter.rules:
+                    if rule.kind == CONFLICT and rule.protects is not None:
+                        area = Instrument(f"{counter.iri} {rule.node}", enacted_by=rule.protects)
+                        as_nexus = Rule(rule.node, NEXUS, nexus=rule.nexus, tier_if_only=ESTABLISHED)
+                        self._counters.append((counter, rule, area, as_nexus))
+        return self._counters
 
 
 def _by_kind(rules: list[Rule]) -> dict[str, list[Rule]]:

@@ -244,6 +244,7 @@ def nexus_evidence(
 ) -> Evidence | None:
     """The strongest nexus rule `org` meets, with its facts; None if it meets none."""
     best: Evidence | None = None
+    footprint = _footprint(p, org, as_of)
     for rule in rules:
         area = rule.nexus_jurisdiction or instrument.enacted_by
         if area is None:
@@ -252,12 +253,36 @@ def nexus_evidence(
         if best is not None and not stronger(tier, best.tier):
             continue
         for nexus in sorted(rule.nexus, key=_nexus_order):
+            if nexus != _N["SubsidiaryPresence"] and area not in footprint:
+                continue  # no fact places the entity in that jurisdiction: skip the search
             steps = _nexus_steps(p, nexus, org, area, as_of)
             if steps is not None:
                 note = _NEXUS_WORDS.get(nexus, p.label(nexus)).format(area=p.label(area))
                 best = Evidence(tier, steps, [note])
                 break
     return best
+
+
+def _footprint(p: Projection, org: str, as_of: dt.date) -> set[str]:
+    """Every jurisdiction (and union) a fact places `org` in: a cheap filter before the search."""
+    key = ("footprint", org, as_of)
+    cached = p.memo.get(key)
+    if isinstance(cached, set):
+        return cached
+    entity = p.orgs.get(org)
+    places: set[str] = set()
+    if entity is not None:
+        places |= entity.incorporated | entity.headquarters | entity.establishments
+        for branch in p.branches.get(org, set()):
+            places |= p.orgs[branch].incorporated | p.orgs[branch].establishments
+    for svc in p.services_by_org.get(org, set()):
+        if valid_at(p.services[svc], as_of):
+            places |= {j for r in p.services[svc].regions if (j := p.region_jurisdiction.get(r)) is not None}
+    out = places | {area for j in places for area in p.member_of.get(j, set())}
+    if len(p.memo) > 500_000:
+        p.memo.clear()
+    p.memo[key] = out
+    return out
 
 
 _ORDER = [
