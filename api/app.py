@@ -15,7 +15,12 @@ from fastapi import FastAPI
 from ..graph.loading import load_bundled
 from ..graph.store import Store
 from .errors import install_error_handlers
+from .routes.data import router as data_router
+from .routes.entities import router as entities_router
+from .routes.exposures import router as exposures_router
 from .routes.health import router as health_router
+from .routes.instruments import router as instruments_router
+from .routes.organizations import router as organizations_router
 from .routes.sparql import router as sparql_router
 from .routes.stats import router as stats_router
 from .settings import Settings
@@ -44,6 +49,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health_router)
-    app.include_router(stats_router, prefix="/api/v1")
+    for router in (
+        entities_router,
+        organizations_router,
+        exposures_router,
+        instruments_router,
+        data_router,
+        stats_router,
+    ):
+        app.include_router(router, prefix="/api/v1")
     app.include_router(sparql_router)
     return app

@@ -33,10 +33,9 @@ from ..graph.report import (
     answer_to_text,
     chain_to_dict,
     chain_to_text,
-    entity_ref,
-    exposure_to_dict,
+    reach_to_dict,
 )
-from ..graph.resolve import resolve
+from ..graph.resolve import describe_asset, resolve
 from ..graph.stats import store_stats
 from ..graph.store import Store
 from ..graph.validation import Shapes
@@ -238,12 +237,8 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
             raise InputError("--location and --keys-held-by describe an asset; a stored asset has its own")
         target = resolve(p, args.asset, "asset")
     else:
-        target = AssetSpec(
-            services=tuple(resolve(p, r, "service") for r in args.service),
-            providers=tuple(resolve(p, r, "org") for r in args.provider),
-            locations=tuple(resolve(p, r, "jur") for r in args.location),
-            keys_held_by=tuple(resolve(p, r, "org") for r in args.keys_held_by),
-            label="the described asset (" + ", ".join([*args.service, *args.provider]) + ")",
+        target = describe_asset(
+            p, services=args.service, providers=args.provider, locations=args.location, keys_held_by=args.keys_held_by
         )
     answer = compel(p, target, as_of, args.mode)
     if args.format == "json":
@@ -272,13 +267,7 @@ def cmd_reach(args: argparse.Namespace, settings: Settings) -> int:
     as_of = args.as_of or dt.date.today()
     found = instrument_reach(p, ins, as_of, args.mode)
     if args.format == "json":
-        data = {
-            "instrument": entity_ref(p, ins),
-            "as_of": as_of.isoformat(),
-            "mode": args.mode,
-            "reach": [{"service": entity_ref(p, svc), **exposure_to_dict(p, e)} for svc, e in found],
-        }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json.dumps(reach_to_dict(p, ins, as_of, args.mode, found), indent=2, ensure_ascii=False))
         return 0
     print(f"What {p.label(ins)} can reach, as of {as_of.isoformat()} ({args.mode} mode)")
     if not found:

@@ -1,15 +1,38 @@
-"""Request dependencies, as ``Annotated`` aliases for route signatures."""
+"""Request dependencies and parameters, as ``Annotated`` aliases for route signatures.
+
+Path and query parameters shared by several routes carry their description and OpenAPI
+examples here, once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..graph.projection import Projection, projection_for
 from ..graph.store import Store
+from .examples import AS_OF, ASSET_REFS, ENTITY_REFS, INSTRUMENT_REFS, MODES, ORG_REFS
+from .models import Mode
 from .settings import Settings
 
-__all__ = ["SettingsDep", "StoreDep"]
+__all__ = [
+    "AsOfDep",
+    "AssetPath",
+    "EntityPath",
+    "InstrumentPath",
+    "ModeQuery",
+    "OrgPath",
+    "ProjectionDep",
+    "SettingsDep",
+    "StoreDep",
+    "WriteTokenDep",
+]
+
+_bearer = HTTPBearer(auto_error=False, description="The server's write token (LONGARM_WRITE_TOKEN).")
 
 
 def _store(request: Request) -> Store:
@@ -24,3 +47,46 @@ def _settings(request: Request) -> Settings:
 
 StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _projection(store: StoreDep) -> Projection:
+    return projection_for(store)
+
+
+def _write_token(
+    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Writes need ``Authorization: Bearer <token>``; 403 if the server has no token at all."""
+    if not settings.write_token:
+        raise HTTPException(403, "writes are disabled: the server has no write token (set LONGARM_WRITE_TOKEN)")
+    given = credentials.credentials.encode("utf-8") if credentials is not None else b""
+    if not secrets.compare_digest(given, settings.write_token.encode("utf-8")):
+        raise HTTPException(
+            401, "writes need the header 'Authorization: Bearer <write token>'", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+def _as_of(
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="the date of the answer, YYYY-MM-DD (default: today)", openapi_examples=AS_OF),
+    ] = None,
+) -> dt.date:
+    return as_of or dt.date.today()
+
+
+AsOfDep = Annotated[dt.date, Depends(_as_of)]
+ProjectionDep = Annotated[Projection, Depends(_projection)]
+WriteTokenDep = Annotated[None, Depends(_write_token)]
+
+_REF = "a slug, full IRI, LEI, Wikidata Q-id, or exact name or alias (case-insensitive)"
+
+EntityPath = Annotated[str, Path(description=_REF, openapi_examples=ENTITY_REFS)]
+OrgPath = Annotated[str, Path(description="an organization: " + _REF, openapi_examples=ORG_REFS)]
+AssetPath = Annotated[str, Path(description="a stored data asset: " + _REF, openapi_examples=ASSET_REFS)]
+InstrumentPath = Annotated[
+    str, Path(description="a legal instrument: its notation, " + _REF, openapi_examples=INSTRUMENT_REFS)
+]
+ModeQuery = Annotated[
+    Mode, Query(description="strict keeps contested exposures; practical drops them", openapi_examples=MODES)
+]

@@ -9,9 +9,13 @@ from ..graph.errors import (
     AmbiguousReferenceError,
     InputError,
     LongarmError,
+    ProtectedGraphError,
     QueryError,
+    QueryTimeoutError,
+    RdfSyntaxError,
     StoreError,
     UnknownReferenceError,
+    UnsupportedFormatError,
     ValidationError,
 )
 
@@ -26,9 +30,13 @@ def status_for(exc: LongarmError) -> int:
         return 404
     if isinstance(exc, AmbiguousReferenceError):
         return 409
+    if isinstance(exc, ProtectedGraphError):
+        return 403
+    if isinstance(exc, UnsupportedFormatError):
+        return 415
     if isinstance(exc, InputError | QueryError):
         return 400
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreError | QueryTimeoutError):
         return 503
     return 400
 
@@ -42,6 +50,8 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
         detail = {"message": str(exc), "suggestions": [{"id": i, "label": label} for i, label in exc.suggestions]}
     elif isinstance(exc, AmbiguousReferenceError):
         detail = {"message": str(exc), "candidates": [{"id": i, "label": label} for i, label in exc.candidates]}
+    elif isinstance(exc, RdfSyntaxError):
+        detail = {"message": str(exc), "line": exc.line, "column": exc.column, "reason": exc.reason}
     return JSONResponse({"detail": detail}, status_code=status_for(exc))
 
 

@@ -13,7 +13,9 @@ each family to one HTTP status, once, in ``api/``; the CLI maps them to exit cod
     ├── ResolutionError             an entity reference that does not resolve to one node
     │   ├── UnknownReferenceError   nothing matches (HTTP 404); carries suggestions
     │   └── AmbiguousReferenceError several nodes match (HTTP 409); carries candidates
+    ├── ProtectedGraphError         a graph users may not change: ontology, bundled data… (HTTP 403)
     ├── QueryError                  a SPARQL query or update is malformed (HTTP 400)
+    ├── QueryTimeoutError           a query ran past its deadline and was stopped (HTTP 503)
     └── StoreError                  the store cannot be opened or written (HTTP 503)
 """
 
@@ -26,7 +28,9 @@ __all__ = [
     "AmbiguousReferenceError",
     "InputError",
     "LongarmError",
+    "ProtectedGraphError",
     "QueryError",
+    "QueryTimeoutError",
     "RdfSyntaxError",
     "ResolutionError",
     "StoreError",
@@ -100,13 +104,13 @@ class ResolutionError(LongarmError):
 class UnknownReferenceError(ResolutionError):
     """No entity matches a reference; ``suggestions`` holds ``(iri, label)`` pairs."""
 
-    def __init__(self, ref: str, suggestions: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, ref: str, suggestions: Sequence[tuple[str, str]] = (), what: str = "entity") -> None:
         self.ref = ref
         self.suggestions = list(suggestions)
         hint = ""
         if self.suggestions:
             hint = "; did you mean: " + ", ".join(label for _, label in self.suggestions)
-        super().__init__(f"no entity matches {ref!r}{hint}")
+        super().__init__(f"no {what} matches {ref!r}{hint}")
 
 
 class AmbiguousReferenceError(ResolutionError):
@@ -119,8 +123,16 @@ class AmbiguousReferenceError(ResolutionError):
         super().__init__(f"{ref!r} matches several entities: {names}")
 
 
+class ProtectedGraphError(LongarmError):
+    """A named graph users may not change or remove (the ontology, the bundled data, provenance, inferences)."""
+
+
 class QueryError(LongarmError):
     """A SPARQL query or update is malformed or refused."""
+
+
+class QueryTimeoutError(LongarmError):
+    """A query ran past its deadline (or found no free worker in time) and was stopped."""
 
 
 class StoreError(LongarmError):

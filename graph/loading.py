@@ -10,6 +10,10 @@ document whose content is unchanged rewrites nothing, so reloading is idempotent
 A provenance graph (``…/graph/meta``) records, for each named graph, the document it
 came from, its SHA-256 and its triple count.
 
+Users' own documents go to ``…/graph/user/<name>`` (:func:`user_graph`);
+:func:`unload_graphs` removes graphs with their provenance, again validated and in one
+transaction, and refuses the ontology, the bundled data, provenance and inferences.
+
 Examples
 --------
 >>> from longarm.graph.store import Store
@@ -19,10 +23,17 @@ Examples
 'loaded'
 >>> load_bundled(store).changed
 False
+>>> user_graph("acme/inventory") == GRAPH_BASE + "user/acme/inventory"
+True
+>>> unload_graphs(store, [ONTOLOGY_GRAPH])
+Traceback (most recent call last):
+...
+longarm.graph.errors.ProtectedGraphError: graph <...ontology> cannot be removed: ...
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +44,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ..ontology.namespace import DCTERMS, GRAPH_BASE, PROV, graph_iri
-from .errors import InputError, ValidationError
+from .errors import InputError, ProtectedGraphError, UnknownReferenceError, ValidationError
 from .rdfio import parse_document
 from .store import Store
 from .validation import Shapes, bundled_ontology_path
@@ -42,6 +53,7 @@ __all__ = [
     "INFERRED_PREFIX",
     "META_GRAPH",
     "ONTOLOGY_GRAPH",
+    "USER_PREFIX",
     "Document",
     "GraphLoad",
     "LoadReport",
@@ -51,12 +63,17 @@ __all__ = [
     "document_from_path",
     "load_bundled",
     "load_documents",
+    "named_graph",
+    "unload_graphs",
+    "user_graph",
     "validate_documents",
 ]
 
 META_GRAPH = GRAPH_BASE + "meta"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 INFERRED_PREFIX = GRAPH_BASE + "inferred/"
+USER_PREFIX = GRAPH_BASE + "user/"
+_BUNDLED_PREFIX = GRAPH_BASE + "data/"
 
 _SHA = DCTERMS.identifier
 _ORIGIN = DCTERMS.source
@@ -210,6 +227,53 @@ def load_documents(
 def load_bundled(store: Store, *, validate: bool = True) -> LoadReport:
     """Load (or refresh) the ontology and the bundled dataset."""
     return load_documents(store, bundled_documents(), validate=validate)
+
+
+def user_graph(name: str) -> str:
+    """The IRI of the user graph called `name`: slugs separated by ``/``, as ``acme/inventory``."""
+    try:
+        return str(graph_iri("user/" + name))
+    except ValueError:
+        raise InputError(
+            f"invalid graph name {name!r}: use slugs (letters, digits, '.', '_', '-') separated by '/'"
+        ) from None
+
+
+def named_graph(ref: str) -> str:
+    """A named graph given by its full IRI, or a user graph by its name (see :func:`user_graph`)."""
+    return ref if "://" in ref else user_graph(ref)
+
+
+def unload_graphs(
+    store: Store, graphs: Sequence[str], *, validate: bool = True, shapes: Shapes | None = None
+) -> dict[str, int]:
+    """Remove named graphs and their provenance records in one transaction; return the triples removed per graph.
+
+    Raises
+    ------
+    ProtectedGraphError
+        For the ontology, the bundled data, the provenance graph and inferred graphs.
+    UnknownReferenceError
+        For a graph the store does not hold, with the closest graph names as suggestions.
+    ValidationError
+        If the data left would break the shapes; the store is then unchanged.
+    """
+    present = store.named_graphs()
+    for g in graphs:
+        if g in (ONTOLOGY_GRAPH, META_GRAPH) or g.startswith((_BUNDLED_PREFIX, INFERRED_PREFIX)):
+            raise ProtectedGraphError(
+                f"graph <{g}> cannot be removed: the ontology, the bundled data, provenance and inferences are "
+                "managed by longarm itself"
+            )
+        if g not in present:
+            close = difflib.get_close_matches(g, [x for x in present if x.startswith(USER_PREFIX)], n=5, cutoff=0.6)
+            raise UnknownReferenceError(g, [(x, x) for x in close], what="named graph")
+    if validate:
+        validate_documents(store, [Document(g, g, [], "") for g in graphs], shapes)
+    removed = {g: store.count_triples(g) for g in graphs}
+    meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in removed]
+    store.replace_graphs({**{g: [] for g in graphs}, META_GRAPH: meta})
+    return removed
 
 
 def _meta(store: Store) -> dict[str, str]:

@@ -75,7 +75,7 @@ class SourceRef:
     url: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Dated:
     iri: str
     valid_from: dt.date | None = None
@@ -85,23 +85,23 @@ class _Dated:
     caveats: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Org(_Dated):
     """An organization (company, branch, state, family, person as owner)."""
 
     label: str = ""
     kind: str | None = None
-    incorporated: set[str] = field(default_factory=set)
-    headquarters: set[str] = field(default_factory=set)
-    establishments: set[str] = field(default_factory=set)
+    incorporated: frozenset[str] = frozenset()
+    headquarters: frozenset[str] = frozenset()
+    establishments: frozenset[str] = frozenset()
     branch_of: str | None = None
-    categories: set[str] = field(default_factory=set)
+    categories: frozenset[str] = frozenset()
     aliases: list[str] = field(default_factory=list)
     lei: str | None = None
     wikidata: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Interest(_Dated):
     """An ownership interest of `owner` in `owned` (shares in percent)."""
 
@@ -118,7 +118,7 @@ class Interest(_Dated):
     label: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Service(_Dated):
     """A cloud offering and who provides, operates, contracts and licenses it."""
 
@@ -132,7 +132,7 @@ class Service(_Dated):
     aliases: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Grant:
     """A technical access a contract grants to one organization."""
 
@@ -144,7 +144,7 @@ class Grant:
     caveats: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Contract(_Dated):
     """A contract with its parties, services and technical-access grants."""
 
@@ -155,7 +155,7 @@ class Contract(_Dated):
     grants: list[Grant] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Asset(_Dated):
     """A customer's data asset."""
 
@@ -168,7 +168,7 @@ class Asset(_Dated):
     aliases: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Rule:
     """One reach rule as data: its kind (a closed set) and its parameters."""
 
@@ -187,7 +187,7 @@ class Rule:
     caveats: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Instrument(_Dated):
     """A legal instrument with its reach rules."""
 
@@ -310,17 +310,24 @@ class _Builder:
         self.inner = inner
         self.graphs = [ox.NamedNode(g) for g in graphs]
         self.p = Projection()
+        # One str object per distinct IRI or value: at a million organizations the same
+        # IRI would otherwise be held once per triple it appears in.
+        self.strings: dict[str, str] = {}
 
     def scan(self, predicate: object) -> Iterator[tuple[str, object]]:
         pred = ox.NamedNode(str(predicate))
+        strings = self.strings
         for g in self.graphs:
             for q in self.inner.quads_for_pattern(None, pred, None, g):
-                yield _key(q.subject), q.object
+                key = _key(q.subject)
+                yield strings.setdefault(key, key), q.object
 
     def values(self, predicate: object) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
+        strings = self.strings
         for s, o in self.scan(predicate):
-            out[s].append(_text(o))
+            text = _text(o)
+            out[s].append(strings.setdefault(text, text))
         return out
 
     def build(self) -> Projection:
@@ -343,9 +350,9 @@ class _Builder:
         def dated(obj: _Dated) -> None:
             obj.valid_from = vfrom.get(obj.iri)
             obj.valid_until = vuntil.get(obj.iri)
-            obj.sources = sources.get(obj.iri, [])
+            obj.sources = sources.get(obj.iri, _NO_VALUES)
             obj.confidence = confidence.get(obj.iri)
-            obj.caveats = caveats.get(obj.iri, [])
+            obj.caveats = caveats.get(obj.iri, _NO_VALUES)
 
         # sources
         dates = {s: v[0] for s, v in self.values(DCTERMS.date).items()}
@@ -378,12 +385,12 @@ class _Builder:
                 s,
                 label=p.labels.get(s, s),
                 kind=kind.get(s),
-                incorporated=set(inc.get(s, [])),
-                headquarters=set(hq.get(s, [])),
-                establishments=set(est.get(s, [])),
+                incorporated=_frozen(inc.get(s)),
+                headquarters=_frozen(hq.get(s)),
+                establishments=_frozen(est.get(s)),
                 branch_of=branch.get(s),
-                categories=set(cats.get(s, [])),
-                aliases=alt.get(s, []),
+                categories=_frozen(cats.get(s)),
+                aliases=alt.get(s, _NO_VALUES),
                 lei=lei.get(s),
                 wikidata=wd.get(s),
             )
@@ -510,6 +517,7 @@ class _Builder:
         for s, vs in self.values(LX.actsFor).items():
             p.authority_jurisdiction[s] = vs[0]
         self._instruments(types, alt, dated)
+        self.strings.clear()
         return p
 
     def _instruments(
@@ -595,6 +603,14 @@ class _Builder:
                     )
                 )
             p.instruments[s] = ins
+
+
+_EMPTY: frozenset[str] = frozenset()
+_NO_VALUES: list[str] = []  # shared by every node without values: never mutated
+
+
+def _frozen(values: list[str] | None) -> frozenset[str]:
+    return frozenset(values) if values else _EMPTY
 
 
 def _key(term: object) -> str:

@@ -45,6 +45,7 @@ __all__ = [
     "chain_to_text",
     "entity_ref",
     "exposure_to_dict",
+    "reach_to_dict",
     "step_to_dict",
 ]
 
@@ -134,6 +135,18 @@ def answer_to_dict(p: Projection, answer: Answer) -> dict[str, Any]:
         "caveats": answer.caveats,
         "disclaimer": "A reading of recorded, sourced facts: who may be compelled, with confidence tiers. "
         "Not legal advice.",
+    }
+
+
+def reach_to_dict(
+    p: Projection, instrument: str, as_of: dt.date, mode: str, found: list[tuple[str, Exposure]]
+) -> dict[str, Any]:
+    """What an instrument reaches (see :func:`~longarm.graph.reach.instrument_reach`) as JSON-ready data."""
+    return {
+        "instrument": entity_ref(p, instrument),
+        "as_of": as_of.isoformat(),
+        "mode": mode,
+        "reach": [{"service": entity_ref(p, svc), **exposure_to_dict(p, e)} for svc, e in found],
     }
 
 

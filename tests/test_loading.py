@@ -6,8 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from longarm.graph.errors import InputError, RdfSyntaxError, ValidationError
-from longarm.graph.loading import META_GRAPH, document_from_path, load_documents
+from longarm.graph.errors import (
+    InputError,
+    ProtectedGraphError,
+    RdfSyntaxError,
+    UnknownReferenceError,
+    ValidationError,
+)
+from longarm.graph.loading import (
+    META_GRAPH,
+    ONTOLOGY_GRAPH,
+    document_from_path,
+    load_documents,
+    named_graph,
+    unload_graphs,
+    user_graph,
+)
 from longarm.graph.store import Store
 from longarm.ontology.namespace import graph_iri
 
@@ -84,3 +98,46 @@ def test_validation_sees_the_other_graphs(store: Store, tmp_path: Path, valid_fi
 def test_two_files_for_one_graph_are_refused(store: Store, valid_file: Path) -> None:
     with pytest.raises(InputError):
         load_documents(store, [document_from_path(valid_file), document_from_path(valid_file)])
+
+
+def test_unloading_removes_the_graph_and_its_provenance(store: Store, valid_file: Path) -> None:
+    before = _snapshot(store)
+    graph = user_graph("acme/tiny")
+    load_documents(store, [document_from_path(valid_file, graph)])
+    assert unload_graphs(store, [graph]) == {graph: len(document_from_path(valid_file).triples)}
+    assert _snapshot(store) == before
+    # With its provenance gone, the same document loads again rather than being "unchanged".
+    report = load_documents(store, [document_from_path(valid_file, graph)])
+    assert [g.status for g in report.graphs.values()] == ["loaded"]
+
+
+def test_unloading_refuses_protected_unknown_and_breaking_removals(
+    store: Store, tmp_path: Path, valid_file: Path
+) -> None:
+    load_documents(store, [document_from_path(valid_file, user_graph("base"))])
+    for protected in (ONTOLOGY_GRAPH, META_GRAPH, str(graph_iri("data/organizations"))):
+        with pytest.raises(ProtectedGraphError):
+            unload_graphs(store, [protected])
+    with pytest.raises(UnknownReferenceError) as info:
+        unload_graphs(store, [user_graph("bas")])
+    assert info.value.suggestions == [(user_graph("base"), user_graph("base"))]
+    more = tmp_path / "more.ttl"
+    more.write_text(
+        VALID_TTL.split("ex:FR a")[0]
+        + "ex:stake9 a lx:OwnershipInterest ; lx:owner ex:child ; lx:owned ex:parent ;"
+        + " lx:interestKind lx:VetoRight ; dcterms:source ex:src ; lx:confidence lx:Secondary .",
+        encoding="utf-8",
+    )
+    load_documents(store, [document_from_path(more, user_graph("more"))])
+    before = _snapshot(store)
+    with pytest.raises(ValidationError):
+        unload_graphs(store, [user_graph("base")])  # ex:child and ex:parent are defined there
+    assert _snapshot(store) == before
+
+
+def test_graph_names(valid_file: Path) -> None:
+    assert named_graph("acme/x") == user_graph("acme/x") == str(graph_iri("user/acme/x"))
+    assert named_graph(ONTOLOGY_GRAPH) == ONTOLOGY_GRAPH
+    for bad in ("../x", "a//b", "", "a b"):
+        with pytest.raises(InputError):
+            user_graph(bad)

@@ -6,7 +6,7 @@ import pytest
 
 from longarm.graph.errors import AmbiguousReferenceError, InputError, UnknownReferenceError
 from longarm.graph.projection import Projection, iri, projection_for
-from longarm.graph.resolve import resolve
+from longarm.graph.resolve import MATCHES, describe_asset, resolve, search
 from longarm.graph.store import Store
 
 
@@ -53,3 +53,34 @@ def test_bad_kinds_and_empty_refs(p: Projection) -> None:
         resolve(p, "bleu", "planet")
     with pytest.raises(InputError):
         resolve(p, "  ", "org")
+
+
+def test_search_ranks_exact_then_prefix_then_substring(p: Projection) -> None:
+    page = search(p, "microsoft", "org")
+    matches = [h.match for h in page.hits]
+    assert matches == sorted(matches, key=MATCHES.index)
+    assert page.hits[0].iri == iri("org", "microsoft-corporation") and page.hits[0].match == "exact"
+    assert {h.match for h in search(p, "icrosof").hits} == {"substring"}
+
+
+def test_search_pages_and_kinds(p: Projection) -> None:
+    whole = search(p, "cloud", limit=1000)
+    pages = [h.iri for off in range(0, whole.total, 5) for h in search(p, "cloud", limit=5, offset=off).hits]
+    assert pages == [h.iri for h in whole.hits] and len(set(pages)) == whole.total
+    assert {h.kind for h in search(p, "cloud", ["service"]).hits} == {"service"}
+
+
+def test_search_matches_an_iri_only_exactly(p: Projection) -> None:
+    assert search(p, "w3id.org").total == 0
+    assert [h.iri for h in search(p, iri("org", "bleu")).hits] == [iri("org", "bleu")]
+    with pytest.raises(InputError):
+        search(p, "   ")
+
+
+def test_describe_asset_resolves_each_reference(p: Projection) -> None:
+    spec = describe_asset(p, services=["ovhcloud-europe"], locations=["FR"], keys_held_by=["MIOL"])
+    assert spec.locations == (iri("jur", "FR"),) and spec.keys_held_by == (iri("org", "microsoft-ireland-operations"),)
+    with pytest.raises(InputError):
+        describe_asset(p, locations=["FR"])
+    with pytest.raises(UnknownReferenceError):
+        describe_asset(p, providers=["Bleux"])

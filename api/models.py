@@ -1,0 +1,297 @@
+"""Pydantic models of the REST API: the shared JSON shapes of :mod:`longarm.graph.report`.
+
+The shapes are built once, in ``graph/`` (``answer_to_dict``, ``chain_to_dict``,
+``reach_to_dict``, ``entity_details`` …), and the CLI prints the same dictionaries as
+JSON. These models document them in OpenAPI and check them on the way out. Routes
+serialise with ``response_model_exclude_unset``, and every model keeps extra keys, so a
+response is the engine's dictionary as it stands: a key the engine leaves out (an
+entity's ``jurisdiction`` when it is not an organization) stays out, and a key it adds
+passes through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+__all__ = [
+    "AnswerOut",
+    "AssetDescription",
+    "ChainOut",
+    "DeleteOut",
+    "EntityDetailsOut",
+    "EntityRef",
+    "ErrorOut",
+    "InstrumentSummaryOut",
+    "Kind",
+    "LoadOut",
+    "Mode",
+    "ReachOut",
+    "SearchOut",
+    "errors",
+]
+
+Mode = Literal["strict", "practical"]
+Kind = Literal["org", "service", "asset", "instrument", "jur"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class EntityRef(_Out):
+    """A node: slug id (an instrument's notation), IRI and label; an organization's jurisdictions."""
+
+    id: str | None
+    iri: str | None = None
+    label: str
+    jurisdiction: list[str] | None = None
+    citation: str | None = None
+
+
+class SourceOut(_Out):
+    id: str
+    label: str
+    date: str | None
+    url: str | None
+
+
+class StepOut(_Out):
+    """One asserted fact of a path, with its sources."""
+
+    subject: str
+    predicate: str
+    object: str
+    fact: str | None
+    statement: str
+    source: list[SourceOut]
+
+
+class ConflictOut(_Out):
+    instrument: EntityRef
+    note: str
+
+
+class ExposureOut(_Out):
+    """Who may be compelled under which instrument, on which basis, how surely, and why."""
+
+    instrument: EntityRef
+    status: str
+    authority: list[EntityRef]
+    compellable_entity: EntityRef
+    custodian: EntityRef | None
+    basis: str
+    bases: list[str]
+    confidence: str
+    scope: list[str]
+    mitigations: list[str]
+    conflicts: list[ConflictOut]
+    challenge_routes: list[str]
+    secrecy: list[str]
+    path: list[StepOut]
+    explanation: str
+    caveats: list[str]
+
+
+class CustodianOut(_Out):
+    entity: EntityRef
+    basis: str
+    confidence: str
+    path: list[StepOut]
+
+
+class DependencyOut(_Out):
+    entity: EntityRef
+    reason: str
+    path: list[StepOut]
+
+
+class AnswerOut(_Out):
+    """Who can compel access to one asset, as of a date (the shape of ``longarm compel --format json``)."""
+
+    asset: EntityRef
+    as_of: dt.date
+    mode: Mode
+    exposures: list[ExposureOut]
+    availability: list[ExposureOut]
+    custodians: list[CustodianOut]
+    dependencies: list[DependencyOut]
+    notes: list[str]
+    caveats: list[str]
+    disclaimer: str
+
+
+class BoundsOut(_Out):
+    capital_min: float | None
+    capital_max: float | None
+    votes_min: float | None
+    votes_max: float | None
+
+
+class ChainLinkOut(_Out):
+    """One ownership interest, with its depth and the effective (look-through) share in percent."""
+
+    depth: int
+    owner: EntityRef
+    owned: EntityRef
+    kind: str
+    share_of_capital: float | None
+    share_of_votes: float | None
+    bounds: BoundsOut
+    effective: float | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    confidence: str | None
+    interest: str
+    caveats: list[str]
+    sources: list[SourceOut]
+
+
+class ChainOut(_Out):
+    """Owners (``up``) or holdings (``down``) of an organization (``longarm chain --format json``)."""
+
+    organization: EntityRef
+    as_of: dt.date
+    direction: Literal["up", "down"]
+    links: list[ChainLinkOut]
+
+
+class ReachItemOut(ExposureOut):
+    service: EntityRef
+
+
+class ReachOut(_Out):
+    """What an instrument reaches among the recorded services (``longarm reach --format json``)."""
+
+    instrument: EntityRef
+    as_of: dt.date
+    mode: Mode
+    reach: list[ReachItemOut]
+
+
+class SearchHitOut(EntityRef):
+    kind: Kind
+    matched: str = Field(description="the name, alias or identifier that matched")
+    match: Literal["exact", "prefix", "substring"]
+
+
+class SearchOut(_Out):
+    query: str
+    total: int
+    limit: int
+    offset: int
+    items: list[SearchHitOut]
+
+
+class InstrumentSummaryOut(EntityRef):
+    status: Literal["in force", "residual", "not in force"]
+    kinds: list[str]
+    enacted_by: EntityRef | None
+
+
+class RuleOut(_Out):
+    """One reach rule as data; only the parameters the rule states are present."""
+
+    kind: str
+
+
+class InstrumentDetailsOut(_Out):
+    status: Literal["in force", "residual", "not in force"]
+    kinds: list[str]
+    in_force_from: dt.date | None
+    in_force_until: dt.date | None
+    residual_until: dt.date | None
+    compels: list[str]
+    challenge_routes: list[str]
+    secrecy: list[str]
+    has_gag: bool | None
+    rules: list[RuleOut]
+
+
+class EntityDetailsOut(EntityRef):
+    """Everything recorded about one node, with its sources; owners and holdings for an organization."""
+
+    kind: Kind
+    aliases: list[str]
+    identifiers: dict[str, str]
+    jurisdictions: dict[str, list[EntityRef]]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    confidence: str | None
+    caveats: list[str]
+    sources: list[SourceOut]
+    links: dict[str, list[EntityRef]]
+    owners: list[ChainLinkOut] | None
+    holdings: list[ChainLinkOut] | None
+    instrument: InstrumentDetailsOut | None
+
+
+class GraphLoadOut(_Out):
+    graph: str
+    document: str
+    triples: int
+    status: Literal["loaded", "replaced", "unchanged"]
+
+
+class LoadOut(_Out):
+    graphs: list[GraphLoadOut]
+    refreshed_exposures: int | None = Field(
+        description="inferred exposures recomputed; null if nothing changed or no exposures are materialised"
+    )
+
+
+class DeleteOut(_Out):
+    graph: str
+    triples_removed: int
+    refreshed_exposures: int | None
+
+
+class ErrorOut(BaseModel):
+    """Every error: ``{"detail": …}``, a message, or an object with the message and suggestions or candidates."""
+
+    detail: Any
+
+
+_ERRORS = {
+    400: "bad input: malformed RDF (detail names the line and column), an empty body",
+    401: "no bearer token, or a wrong one",
+    403: "the server has no write token, or the graph is the ontology, bundled data, provenance or inferences",
+    404: "nothing matches the reference; detail.suggestions lists close names",
+    409: "the reference names several entities; detail.candidates lists them",
+    415: "no RDF parser for the Content-Type",
+    422: "the request, or the data it would load or leave, breaks a rule (SHACL violations listed one by one)",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route can return."""
+    return {code: {"model": ErrorOut, "description": _ERRORS[code]} for code in codes}
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+Refs = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class AssetDescription(BaseModel):
+    """An asset described by its host rather than stored: a provider or service (one or several),
+    where the data is stored (ISO codes or jurisdiction names) and who holds the keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: Refs = Field(default=[], description="organizations hosting the data (slug, IRI, LEI, Q-id or name)")
+    service: Refs = Field(default=[], description="services hosting the data")
+    location: Refs = Field(default=[], description="where the data is stored (ISO code)")
+    keys_held_by: Refs = Field(default=[], description="who holds the encryption keys")
+    as_of: dt.date | None = Field(default=None, description="the date of the answer (default: today)")
+    mode: Mode = "strict"
+
+    @model_validator(mode="after")
+    def _hosted(self) -> AssetDescription:
+        if not self.provider and not self.service:
+            raise ValueError("describe the asset by at least one 'provider' or 'service'")
+        return self

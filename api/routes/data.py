@@ -1,0 +1,85 @@
+"""Writing data: load an RDF document into a user graph, or remove a graph (bearer token required).
+
+A load is validated against the SHACL shapes with the rest of the store and written in one
+transaction, as ``longarm load`` does: malformed RDF gives 400 with the line and column, a
+violation 422 with each violation, and the store is then unchanged. After a change the
+materialised exposures, if any, are recomputed.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from ...graph.errors import InputError, UnsupportedFormatError
+from ...graph.loading import LoadReport, document_from_bytes, load_documents, named_graph, unload_graphs, user_graph
+from ...graph.materialise import refresh_exposures
+from ...graph.rdfio import FORMATS_BY_MEDIA_TYPE
+from ...graph.store import Store
+from ..deps import StoreDep, WriteTokenDep
+from ..examples import GRAPH_NAMES, data_body
+from ..models import DeleteOut, GraphLoadOut, LoadOut, errors
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["data"])
+
+# One write at a time: a load reads the provenance graph, validates, then rewrites it.
+_WRITES = threading.Lock()
+_MEDIA = ", ".join(FORMATS_BY_MEDIA_TYPE)
+
+
+@router.post(
+    "/data",
+    responses=errors(400, 401, 403, 415, 422),
+    status_code=201,
+    summary="Load an RDF document into a user graph (validated; all or nothing)",
+    description=f"The body is RDF in the syntax its Content-Type names ({_MEDIA}). The graph "
+    "`…/graph/user/{graph}` is created or replaced; 201 if it changed, 200 if it already held this document.",
+    openapi_extra=data_body(),
+)
+async def post_data(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    _: WriteTokenDep,
+    graph: Annotated[str, Query(max_length=200, description="the graph name", openapi_examples=GRAPH_NAMES)],
+) -> LoadOut:
+    target, media = user_graph(graph), request.headers.get("content-type")
+    if not media:
+        raise UnsupportedFormatError(f"send the RDF with its Content-Type: one of {_MEDIA}")
+    report, refreshed = await run_in_threadpool(_load, store, target, await request.body(), media)
+    response.status_code = 201 if report.changed else 200
+    graphs = [GraphLoadOut.model_validate(g, from_attributes=True) for g in report.graphs.values()]
+    return LoadOut(graphs=graphs, refreshed_exposures=refreshed)
+
+
+@router.delete(
+    "/data",
+    responses=errors(401, 403, 404, 422),
+    summary="Remove a user graph (the ontology and the bundled data cannot be removed: 403)",
+    description="`graph` is a user graph name, or the full IRI of a named graph. The store left must still "
+    "conform to the shapes (422 otherwise).",
+)
+def delete_data(
+    store: StoreDep,
+    _: WriteTokenDep,
+    graph: Annotated[str, Query(max_length=500, description="a graph name or IRI", openapi_examples=GRAPH_NAMES)],
+) -> DeleteOut:
+    target = named_graph(graph)
+    with _WRITES:
+        removed = unload_graphs(store, [target])
+        refreshed = refresh_exposures(store)
+    return DeleteOut(graph=target, triples_removed=removed[target], refreshed_exposures=refreshed)
+
+
+def _load(store: Store, graph: str, body: bytes, media: str) -> tuple[LoadReport, int | None]:
+    doc = document_from_bytes(body, "request body", graph, media)
+    if not doc.triples:
+        raise InputError("the request body holds no triples")
+    with _WRITES:
+        report = load_documents(store, [doc])
+        return report, refresh_exposures(store) if report.changed else None

@@ -1,0 +1,55 @@
+"""Who can compel access: to a stored data asset, or to one described in the request body."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from ...graph.reach import compel
+from ...graph.report import answer_to_dict
+from ...graph.resolve import describe_asset, resolve
+from ..deps import AsOfDep, AssetPath, ModeQuery, ProjectionDep
+from ..examples import DESCRIBED_ASSETS
+from ..models import AnswerOut, AssetDescription, errors
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["exposures"])
+
+_WHAT = (
+    "Each exposure names the instrument, the authority, the entity that may be compelled, its basis and confidence "
+    "tier, what can be compelled, mitigations, conflicts, and the path of sourced facts behind it. The JSON is the "
+    "same as `longarm compel --format json`. A reading of recorded facts, not legal advice."
+)
+
+
+@router.get(
+    "/assets/{ref:path}/exposures",
+    responses=errors(404, 409),
+    summary="Who can compel access to a stored data asset",
+    description=_WHAT,
+    response_model_exclude_unset=True,
+)
+def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> AnswerOut:
+    answer = compel(p, resolve(p, ref, "asset"), as_of, mode)
+    return AnswerOut.model_validate(answer_to_dict(p, answer))
+
+
+@router.post(
+    "/exposures",
+    responses=errors(404, 409),
+    summary="Who can compel access to an asset described by its provider or service",
+    description=_WHAT + " The asset is described by `provider` or `service` (one or several references), "
+    "`location` (where the data is stored) and `keys_held_by`.",
+    response_model_exclude_unset=True,
+)
+def post_exposures(
+    p: ProjectionDep, body: Annotated[AssetDescription, Body(openapi_examples=DESCRIBED_ASSETS)]
+) -> AnswerOut:
+    spec = describe_asset(
+        p, services=body.service, providers=body.provider, locations=body.location, keys_held_by=body.keys_held_by
+    )
+    answer = compel(p, spec, body.as_of or dt.date.today(), body.mode)
+    return AnswerOut.model_validate(answer_to_dict(p, answer))
