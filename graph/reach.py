@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from ..ontology.namespace import LX
 from .errors import InputError, UnknownReferenceError
-from .ownership import DEFAULT_MAX_DEPTH, ControlChain, controllers, subsidiaries
+from .ownership import DEFAULT_MAX_DEPTH, ControlChain, controllers
 from .projection import Asset, Instrument, Projection, Rule, valid_at
 from .rules import (
     CONFLICT,
@@ -540,8 +540,7 @@ class _Inference:
 
     def _finalise(self, e: Exposure, ins: Instrument) -> None:
         p = self.p
-        reached = self._reach_of(e.entity)
-        if self.keys and e.scope and not (set(self.keys) & reached):
+        if self.keys and e.scope and not any(self._controls(e.entity, k) for k in self.keys):
             holders = ", ".join(p.label(k) for k in self.keys)
             if _CONTENT & set(e.scope):
                 e.mitigations.append(
@@ -550,7 +549,7 @@ class _Inference:
                     "and subscriber information are not protected by the keys."
                 )
         for grantee, contract, caveats in self.no_access:
-            if grantee in reached:
+            if self._controls(e.entity, grantee):
                 detail = f" {caveats[0]}" if caveats else ""
                 e.mitigations.append(
                     f"{p.contracts[contract].label} records no access for {p.label(grantee)} "
@@ -565,11 +564,14 @@ class _Inference:
                 e.conflicts.append((counter.iri, rule.caveats[0] if rule.caveats else ""))
         e.explanation = _explain(p, e, ins)
 
-    def _reach_of(self, org: str) -> set[str]:
-        if org not in self._reach:
-            chains = subsidiaries(self.p, org, self.as_of, max_depth=self.max_depth)
-            self._reach[org] = {org, *(c.controller for c in chains)}
-        return self._reach[org]
+    def _controls(self, org: str, other: str) -> bool:
+        """True if `org` is `other` or controls it (walking up from `other`: chains are short)."""
+        if org == other:
+            return True
+        if other not in self._reach:
+            chains = controllers(self.p, other, self.as_of, max_depth=self.max_depth)
+            self._reach[other] = {c.controller for c in chains}
+        return org in self._reach[other]
 
     def _nexus_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
         key = (ins.iri + " " + " ".join(r.node for r in rules[NEXUS]), org)

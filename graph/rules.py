@@ -330,17 +330,13 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
                 return [Step(branch, _P["branchOf"], org, branch), *where]
         return None
     if nexus == _N["SubsidiaryPresence"]:
-        for chain in subsidiaries(p, org, as_of, max_depth=6):
-            sub = p.orgs.get(chain.controller)
-            if sub is None:
-                continue
-            where = _org_in(p, chain.controller, "incorporatedIn", sub.incorporated, area)
-            if where is not None:
-                links = [
-                    s for c in chain.links for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
-                ]
-                return [*links, *where]
-        return None
+        # Walking a whole group down is the costly part of an answer: remember the outcome
+        # on the projection (it depends only on the facts and the date).
+        key = ("subsidiary presence", org, area, as_of)
+        if key not in p.memo:
+            p.memo[key] = _subsidiary_in(p, org, area, as_of)
+        found_steps = p.memo[key]
+        return list(found_steps) if isinstance(found_steps, list) else None
     if nexus in (_N["ServingPersonsInJurisdiction"], _N["OfferingServicesInUnion"]):
         found = _org_in(p, org, "hasEstablishmentIn", entity.establishments, area)
         if found is not None:
@@ -360,6 +356,20 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
                         *extra,
                     ]
         return None
+    return None
+
+
+def _subsidiary_in(p: Projection, org: str, area: str, as_of: dt.date) -> list[Step] | None:
+    for chain in subsidiaries(p, org, as_of, max_depth=6):
+        sub = p.orgs.get(chain.controller)
+        if sub is None:
+            continue
+        where = _org_in(p, chain.controller, "incorporatedIn", sub.incorporated, area)
+        if where is not None:
+            links = [
+                s for c in chain.links for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
+            ]
+            return [*links, *where]
     return None
 
 
