@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from ..graph.loading import load_bundled
 from ..graph.store import Store
@@ -18,6 +19,7 @@ from .errors import install_error_handlers
 from .routes.data import router as data_router
 from .routes.entities import router as entities_router
 from .routes.exposures import router as exposures_router
+from .routes.graph_store import router as graph_store_router
 from .routes.health import router as health_router
 from .routes.instruments import router as instruments_router
 from .routes.organizations import router as organizations_router
@@ -59,4 +61,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(sparql_router)
+    app.include_router(graph_store_router)
+    # Browsers may read from any origin; writes still need the bearer token (never a cookie).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Accept", "Authorization", "Content-Type"],
+        expose_headers=["Content-Length", "Location", "X-Longarm-Truncated"],
+        max_age=600,
+    )
     return app

@@ -22,6 +22,7 @@ from .settings import Settings
 __all__ = [
     "AsOfDep",
     "AssetPath",
+    "BearerDep",
     "EntityPath",
     "InstrumentPath",
     "ModeQuery",
@@ -30,6 +31,7 @@ __all__ = [
     "SettingsDep",
     "StoreDep",
     "WriteTokenDep",
+    "check_write_token",
 ]
 
 _bearer = HTTPBearer(auto_error=False, description="The server's write token (LONGARM_WRITE_TOKEN).")
@@ -53,10 +55,19 @@ def _projection(store: StoreDep) -> Projection:
     return projection_for(store)
 
 
-def _write_token(
-    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """Writes need ``Authorization: Bearer <token>``; 403 if the server has no token at all."""
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _write_token(settings: SettingsDep, credentials: BearerDep) -> None:
+    check_write_token(settings, credentials)
+
+
+def check_write_token(settings: Settings, credentials: HTTPAuthorizationCredentials | None) -> None:
+    """Writes need ``Authorization: Bearer <token>`` (401); 403 if the server has no token at all.
+
+    :data:`WriteTokenDep` runs this for a route that always writes; a route that writes only
+    sometimes (``POST /sparql``: a query or an update) takes :data:`BearerDep` and calls it.
+    """
     if not settings.write_token:
         raise HTTPException(403, "writes are disabled: the server has no write token (set LONGARM_WRITE_TOKEN)")
     given = credentials.credentials.encode("utf-8") if credentials is not None else b""

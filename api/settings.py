@@ -11,7 +11,8 @@ variable                    meaning                                      default
 ``LONGARM_PORT``            port ``longarm serve`` listens on            ``8000``
 ``LONGARM_WRITE_TOKEN``     bearer token required for writes             none: writes are refused
 ``LONGARM_QUERY_TIMEOUT``   SPARQL query deadline, seconds               ``30``
-``LONGARM_RESULT_CAP``      most rows a SPARQL SELECT returns            ``10000``
+``LONGARM_RESULT_CAP``      most rows (triples) a SPARQL query returns   ``10000``
+``LONGARM_QUERY_WORKERS``   processes answering SPARQL queries           ``2``
 ==========================  ==========================================  ==============================
 """
 
@@ -35,6 +36,7 @@ class Settings:
     write_token: str | None = None
     query_timeout: float = 30.0
     result_cap: int = 10_000
+    query_workers: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +50,7 @@ class Settings:
             write_token=e.get("LONGARM_WRITE_TOKEN") or None,
             query_timeout=float(e.get("LONGARM_QUERY_TIMEOUT", "30")),
             result_cap=int(e.get("LONGARM_RESULT_CAP", "10000")),
+            query_workers=int(e.get("LONGARM_QUERY_WORKERS", "2")),
         )
 
     def with_(self, **changes: object) -> Settings:

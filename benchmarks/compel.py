@@ -44,8 +44,17 @@ from longarm.ontology.namespace import PREFIXES
 
 from .synthetic import SyntheticConfig, Tally, asset_iri, generate
 
-__all__ = ["AS_OF", "SPARQL_COMPEL", "TARGETS", "format_report", "in_process_compel", "load_synthetic", "main", "run",
-           "sparql_compel"]
+__all__ = [
+    "AS_OF",
+    "SPARQL_COMPEL",
+    "TARGETS",
+    "format_report",
+    "in_process_compel",
+    "load_synthetic",
+    "main",
+    "run",
+    "sparql_compel",
+]
 
 #: The date every question is asked for.
 AS_OF = dt.date(2026, 1, 1)
@@ -143,12 +152,28 @@ def _timed(call: Callable[[str], int], warm_up: str, assets: Sequence[str]) -> d
         start = time.perf_counter()
         sizes.append(call(asset))
         times.append((time.perf_counter() - start) * 1000)
-    return {"first_ms": first, "p50_ms": _percentile(times, 0.5), "p95_ms": _percentile(times, 0.95),
-            "mean_ms": sum(times) / len(times), "max_ms": max(times), "results_mean": sum(sizes) / len(sizes)}
+    return {
+        "first_ms": first,
+        "p50_ms": _percentile(times, 0.5),
+        "p95_ms": _percentile(times, 0.95),
+        "mean_ms": sum(times) / len(times),
+        "max_ms": max(times),
+        "results_mean": sum(sizes) / len(sizes),
+    }
 
 
-def run(orgs: int, *, queries: int, seed: int, store_dir: Path | None, keep: bool = False, memory: bool = False,
-        mode: str = "strict", as_of: dt.date = AS_OF, in_process: bool = True) -> dict[str, Any]:
+def run(
+    orgs: int,
+    *,
+    queries: int,
+    seed: int,
+    store_dir: Path | None,
+    keep: bool = False,
+    memory: bool = False,
+    mode: str = "strict",
+    as_of: dt.date = AS_OF,
+    in_process: bool = True,
+) -> dict[str, Any]:
     """Build the store and the projection at `orgs` organizations, time both ways; return the report.
 
     Parameters
@@ -176,8 +201,14 @@ def run(orgs: int, *, queries: int, seed: int, store_dir: Path | None, keep: boo
     where = Path(tempfile.mkdtemp(prefix="longarm-bench-")) / "store" if temp else store_dir
     if where is not None and not memory and where.exists() and any(where.iterdir()):
         raise ValueError(f"{where} is not empty: the benchmark needs a new store")
-    report: dict[str, Any] = {"orgs": orgs, "seed": seed, "queries": queries, "mode": mode, "as_of": as_of.isoformat(),
-                              "store": "memory" if memory else str(where)}
+    report: dict[str, Any] = {
+        "orgs": orgs,
+        "seed": seed,
+        "queries": queries,
+        "mode": mode,
+        "as_of": as_of.isoformat(),
+        "store": "memory" if memory else str(where),
+    }
     report["store_kept"] = not memory and (keep or not temp)
     try:
         store = Store.in_memory() if memory or where is None else Store.open(where)
@@ -205,8 +236,16 @@ def run(orgs: int, *, queries: int, seed: int, store_dir: Path | None, keep: boo
     return report
 
 
-def _measure(store: Store, report: dict[str, Any], seed: int, queries: int, n_assets: int, mode: str,
-             as_of: dt.date, in_process: bool) -> None:
+def _measure(
+    store: Store,
+    report: dict[str, Any],
+    seed: int,
+    queries: int,
+    n_assets: int,
+    mode: str,
+    as_of: dt.date,
+    in_process: bool,
+) -> None:
     """Build the projection, then time both ways on the same random assets; fill `report`."""
     gc.collect()
     start = time.perf_counter()
@@ -229,21 +268,36 @@ def _measure(store: Store, report: dict[str, Any], seed: int, queries: int, n_as
 
 
 _ROWS = (
-    ("organizations", "orgs", "{:,}"), ("groups (largest)", "groups", "{:,}"), ("", "largest_group", "({:,})"),
-    ("ownership interests", "interests", "{:,}"), ("max chain depth", "max_depth", "{}"),
-    ("minority / JV / cross-holdings / former", "minority_stakes", "{:,}"), ("", "joint_ventures", "/ {:,}"),
-    ("", "cross_holdings", "/ {:,}"), ("", "former_owners", "/ {:,}"), ("services", "services", "{:,}"),
-    ("regions", "regions", "{:,}"), ("data assets", "assets", "{:,}"), ("synthetic quads", "synthetic_quads", "{:,}"),
-    ("store quads", "store_quads", "{:,}"), ("bundled load", "bundled_load_s", "{:.2f} s"),
-    ("generate alone", "generate_only_s", "{:.1f} s"), ("generate + bulk load", "generate_load_s", "{:.1f} s"),
+    ("organizations", "orgs", "{:,}"),
+    ("groups (largest)", "groups", "{:,}"),
+    ("", "largest_group", "({:,})"),
+    ("ownership interests", "interests", "{:,}"),
+    ("max chain depth", "max_depth", "{}"),
+    ("minority / JV / cross-holdings / former", "minority_stakes", "{:,}"),
+    ("", "joint_ventures", "/ {:,}"),
+    ("", "cross_holdings", "/ {:,}"),
+    ("", "former_owners", "/ {:,}"),
+    ("services", "services", "{:,}"),
+    ("regions", "regions", "{:,}"),
+    ("data assets", "assets", "{:,}"),
+    ("synthetic quads", "synthetic_quads", "{:,}"),
+    ("store quads", "store_quads", "{:,}"),
+    ("bundled load", "bundled_load_s", "{:.2f} s"),
+    ("generate alone", "generate_only_s", "{:.1f} s"),
+    ("generate + bulk load", "generate_load_s", "{:.1f} s"),
     ("projection build", "projection_s", "{:.1f} s"),
-    ("compel p50 / p95 / mean", "compel_p50_ms", "{:.3f}"), ("", "compel_p95_ms", "/ {:.3f}"),
-    ("", "compel_mean_ms", "/ {:.3f} ms"), ("compel first call", "compel_first_ms", "{:.3f} ms"),
+    ("compel p50 / p95 / mean", "compel_p50_ms", "{:.3f}"),
+    ("", "compel_p95_ms", "/ {:.3f}"),
+    ("", "compel_mean_ms", "/ {:.3f} ms"),
+    ("compel first call", "compel_first_ms", "{:.3f} ms"),
     ("exposures per answer (mean)", "exposures_mean", "{:.1f}"),
-    ("SPARQL p50 / p95 / mean", "sparql_p50_ms", "{:.3f}"), ("", "sparql_p95_ms", "/ {:.3f}"),
-    ("", "sparql_mean_ms", "/ {:.3f} ms"), ("SPARQL rows per answer (mean)", "sparql_rows_mean", "{:.1f}"),
+    ("SPARQL p50 / p95 / mean", "sparql_p50_ms", "{:.3f}"),
+    ("", "sparql_p95_ms", "/ {:.3f}"),
+    ("", "sparql_mean_ms", "/ {:.3f} ms"),
+    ("SPARQL rows per answer (mean)", "sparql_rows_mean", "{:.1f}"),
     ("SPARQL p50 / compel p50", "sparql_over_compel_p50", "{:.1f}x"),
-    ("RSS after load / projection", "rss_after_load_mb", "{:,.0f}"), ("", "rss_after_projection_mb", "/ {:,.0f} MB"),
+    ("RSS after load / projection", "rss_after_load_mb", "{:,.0f}"),
+    ("", "rss_after_projection_mb", "/ {:,.0f} MB"),
     ("peak RSS", "peak_rss_mb", "{:,.0f} MB"),
 )
 
@@ -282,8 +336,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.orgs < 1 or args.queries < 1:
         parser.error("--orgs and --queries must be at least 1")
     try:
-        report = run(args.orgs, queries=args.queries, seed=args.seed, store_dir=args.store, keep=args.keep,
-                     memory=args.memory, mode=args.mode, in_process=not args.sparql_only)
+        report = run(
+            args.orgs,
+            queries=args.queries,
+            seed=args.seed,
+            store_dir=args.store,
+            keep=args.keep,
+            memory=args.memory,
+            mode=args.mode,
+            in_process=not args.sparql_only,
+        )
     except ValueError as exc:
         parser.error(str(exc))
     print(json.dumps(report, indent=2) if args.json else format_report(report))

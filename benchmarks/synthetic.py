@@ -45,24 +45,129 @@ def _base(kind: str) -> str:
 _ORG, _INT, _SVC, _REG, _SRC, _JUR = (_base(k) for k in ("org", "interest", "service", "region", "source", "jur"))
 _A, _LABEL = f"<{PREFIXES['rdf']}type>", f"<{PREFIXES['rdfs']}label>"
 _DEC, _DATE = f"^^<{PREFIXES['xsd']}decimal>", f"^^<{PREFIXES['xsd']}date>"
-_P = {name: f"<{getattr(LX, name)}>" for name in (
-    "Organization", "OwnershipInterest", "Service", "Region", "DataAsset", "Source", "Company", "organizationKind",
-    "incorporatedIn", "owner", "owned", "interestKind", "shareOfCapital", "confidence", "validFrom", "validUntil",
-    "operatedBy", "contractingEntity", "hostedIn", "locatedIn", "serviceCategory", "IaaS", "hostedOn", "storedIn",
-    "dataController", "keysHeldBy", "dataCategory", "PersonalData", "SoleControl", "Shareholding",
-    "JointControl", "Primary", "Secondary", "Uncertain")}
+_P = {
+    name: f"<{getattr(LX, name)}>"
+    for name in (
+        "Organization",
+        "OwnershipInterest",
+        "Service",
+        "Region",
+        "DataAsset",
+        "Source",
+        "Company",
+        "organizationKind",
+        "incorporatedIn",
+        "owner",
+        "owned",
+        "interestKind",
+        "shareOfCapital",
+        "confidence",
+        "validFrom",
+        "validUntil",
+        "operatedBy",
+        "contractingEntity",
+        "hostedIn",
+        "locatedIn",
+        "serviceCategory",
+        "IaaS",
+        "hostedOn",
+        "storedIn",
+        "dataController",
+        "keysHeldBy",
+        "dataCategory",
+        "PersonalData",
+        "SoleControl",
+        "Shareholding",
+        "JointControl",
+        "Primary",
+        "Secondary",
+        "Uncertain",
+    )
+}
 _SOURCE, _DCDATE = f"<{DCTERMS.source}>", f"<{DCTERMS.date}>"
-_SOURCES = {"lei": "GLEIF-like level-1 records", "rr": "GLEIF-like level-2 relationship records",
-            "catalogue": "cloud catalogue"}
+_SOURCES = {
+    "lei": "GLEIF-like level-1 records",
+    "rr": "GLEIF-like level-2 relationship records",
+    "catalogue": "cloud catalogue",
+}
 
 # Ultimate parents sit mostly in a handful of jurisdictions; subsidiaries spread wider.
-_ROOT_JURS = {"US": 30, "CN": 10, "FR": 9, "DE": 9, "GB": 8, "JP": 6, "NL": 5, "IE": 4, "LU": 4, "KY": 4, "CH": 4,
-              "CA": 2, "SG": 2, "IN": 1, "KR": 1, "SE": 1}
-_SUB_JURS = {"US": 12, "GB": 8, "DE": 8, "FR": 8, "NL": 7, "IE": 6, "LU": 6, "CN": 5, "SG": 4, "HK": 4, "KY": 3,
-             "ES": 3, "IT": 3, "BE": 3, "CH": 3, "JP": 3, "CA": 2, "AU": 2, "IN": 2, "BR": 2, "SE": 2, "PL": 2,
-             "AT": 1, "DK": 1, "FI": 1, "PT": 1, "CZ": 1, "RO": 1, "JE": 1, "AE": 1, "MY": 1, "KR": 1}
-_REGION_JURS = {"US": 6, "FR": 4, "DE": 4, "IE": 3, "NL": 3, "GB": 3, "SG": 2, "JP": 2, "CN": 2, "SE": 1, "ES": 1,
-                "IT": 1, "PL": 1, "CH": 1, "AU": 1, "IN": 1, "BR": 1, "CA": 1, "KR": 1, "HK": 1, "LU": 1, "BE": 1}
+_ROOT_JURS = {
+    "US": 30,
+    "CN": 10,
+    "FR": 9,
+    "DE": 9,
+    "GB": 8,
+    "JP": 6,
+    "NL": 5,
+    "IE": 4,
+    "LU": 4,
+    "KY": 4,
+    "CH": 4,
+    "CA": 2,
+    "SG": 2,
+    "IN": 1,
+    "KR": 1,
+    "SE": 1,
+}
+_SUB_JURS = {
+    "US": 12,
+    "GB": 8,
+    "DE": 8,
+    "FR": 8,
+    "NL": 7,
+    "IE": 6,
+    "LU": 6,
+    "CN": 5,
+    "SG": 4,
+    "HK": 4,
+    "KY": 3,
+    "ES": 3,
+    "IT": 3,
+    "BE": 3,
+    "CH": 3,
+    "JP": 3,
+    "CA": 2,
+    "AU": 2,
+    "IN": 2,
+    "BR": 2,
+    "SE": 2,
+    "PL": 2,
+    "AT": 1,
+    "DK": 1,
+    "FI": 1,
+    "PT": 1,
+    "CZ": 1,
+    "RO": 1,
+    "JE": 1,
+    "AE": 1,
+    "MY": 1,
+    "KR": 1,
+}
+_REGION_JURS = {
+    "US": 6,
+    "FR": 4,
+    "DE": 4,
+    "IE": 3,
+    "NL": 3,
+    "GB": 3,
+    "SG": 2,
+    "JP": 2,
+    "CN": 2,
+    "SE": 1,
+    "ES": 1,
+    "IT": 1,
+    "PL": 1,
+    "CH": 1,
+    "AU": 1,
+    "IN": 1,
+    "BR": 1,
+    "CA": 1,
+    "KR": 1,
+    "HK": 1,
+    "LU": 1,
+    "BE": 1,
+}
 _DEPTH_WEIGHTS = (40.0, 28.0, 15.0, 8.0, 4.0, 2.0, 1.2, 0.8, 0.5, 0.5)  # depth 1 … 10
 _CONF = ((0.75, "Primary"), (0.95, "Secondary"), (1.0, "Uncertain"))
 
@@ -158,8 +263,13 @@ class _Generator:
 
     def run(self) -> Iterator[str]:
         for slug, label in _SOURCES.items():
-            self.emit(f"{_SRC}synthetic-{slug}>", _G["sources"], (_A, _P["Source"]),
-                      (_LABEL, f'"Synthetic {label} (longarm benchmark)"'), (_DCDATE, f'"2026-01-01"{_DATE}'))
+            self.emit(
+                f"{_SRC}synthetic-{slug}>",
+                _G["sources"],
+                (_A, _P["Source"]),
+                (_LABEL, f'"Synthetic {label} (longarm benchmark)"'),
+                (_DCDATE, f'"2026-01-01"{_DATE}'),
+            )
         self.t.groups, self.t.largest_group = len(self.sizes), max(self.sizes)
         for k, (start, size) in enumerate(zip(self.starts, self.sizes, strict=True)):
             self.group(k, start, size)
@@ -168,18 +278,29 @@ class _Generator:
         yield from self.flush(force=True)
 
     def org(self, i: int, group: int, jur: str) -> None:
-        self.emit(f"{_ORG}syn-{i}>", _G["orgs"], (_A, _P["Organization"]),
-                  (_LABEL, f'"Synthetic group {group} entity {i} ({jur})"'), (_P["organizationKind"], _P["Company"]),
-                  (_P["incorporatedIn"], f"{_JUR}{jur}>"), (_SOURCE, f"{_SRC}synthetic-lei>"))
+        self.emit(
+            f"{_ORG}syn-{i}>",
+            _G["orgs"],
+            (_A, _P["Organization"]),
+            (_LABEL, f'"Synthetic group {group} entity {i} ({jur})"'),
+            (_P["organizationKind"], _P["Company"]),
+            (_P["incorporatedIn"], f"{_JUR}{jur}>"),
+            (_SOURCE, f"{_SRC}synthetic-lei>"),
+        )
         self.t.orgs += 1
 
-    def interest(self, owner: int, owned: int, kind: str, share: float | None, since: str = "",
-                 until: str = "") -> None:
+    def interest(
+        self, owner: int, owned: int, kind: str, share: float | None, since: str = "", until: str = ""
+    ) -> None:
         r = self.rng.random()
-        pairs = [(_A, _P["OwnershipInterest"]), (_P["owner"], f"{_ORG}syn-{owner}>"),
-                 (_P["owned"], f"{_ORG}syn-{owned}>"), (_P["interestKind"], _P[kind]),
-                 (_P["confidence"], _P[next(name for bound, name in _CONF if r < bound)]),
-                 (_SOURCE, f"{_SRC}synthetic-rr>")]
+        pairs = [
+            (_A, _P["OwnershipInterest"]),
+            (_P["owner"], f"{_ORG}syn-{owner}>"),
+            (_P["owned"], f"{_ORG}syn-{owned}>"),
+            (_P["interestKind"], _P[kind]),
+            (_P["confidence"], _P[next(name for bound, name in _CONF if r < bound)]),
+            (_SOURCE, f"{_SRC}synthetic-rr>"),
+        ]
         if share is not None:
             pairs.append((_P["shareOfCapital"], f'"{share:.2f}"{_DEC}'))
         pairs += [(_P["validFrom"], since)] if since else []
@@ -214,13 +335,19 @@ class _Generator:
                 self.interest(self.other_org(i), i, "Shareholding", rng.uniform(0.5, min(49.99, 100.0 - major)))
             else:
                 r = rng.random()
-                kind, share = ("SoleControl", 100.0) if r < 0.55 else ("SoleControl", None) if r < 0.7 else (
-                    "Shareholding", rng.uniform(50.01, 99.99))
+                kind, share = (
+                    ("SoleControl", 100.0)
+                    if r < 0.55
+                    else ("SoleControl", None)
+                    if r < 0.7
+                    else ("Shareholding", rng.uniform(50.01, 99.99))
+                )
                 self.interest(parent, i, kind, share, since)
             if rng.random() < cfg.former_owner_rate:
                 t.former_owners += 1
-                self.interest(self.other_org(i), i, "SoleControl", 100.0, _date(rng, 2001, 2012),
-                              _date(rng, 2013, 2019))
+                self.interest(
+                    self.other_org(i), i, "SoleControl", 100.0, _date(rng, 2001, 2012), _date(rng, 2013, 2019)
+                )
         t.max_depth = max(t.max_depth, len(levels) - 1)
         if rng.random() < cfg.cycle_rate:
             if len(levels) > 2:  # a deep subsidiary holds a few percent of its ultimate parent
@@ -246,8 +373,14 @@ class _Generator:
         src, g = f"{_SRC}synthetic-catalogue>", _G["services"]
         region_jur = [self.jur("region") for _ in range(n_regions)]
         for r, code in enumerate(region_jur):
-            self.emit(f"{_REG}syn-{r}>", g, (_A, _P["Region"]), (_LABEL, f'"Synthetic region {r} ({code})"'),
-                      (_P["locatedIn"], f"{_JUR}{code}>"), (_SOURCE, src))
+            self.emit(
+                f"{_REG}syn-{r}>",
+                g,
+                (_A, _P["Region"]),
+                (_LABEL, f'"Synthetic region {r} ({code})"'),
+                (_P["locatedIn"], f"{_JUR}{code}>"),
+                (_SOURCE, src),
+            )
         t.regions = n_regions
         first_region = []
         for k in range(n_services):
@@ -255,18 +388,31 @@ class _Generator:
             contracting = operator if rng.random() < 0.7 else self.member(operator, avoid_root=False)
             regions = rng.sample(range(n_regions), rng.choice((1, 1, 2, 3)))
             first_region.append(regions[0])
-            self.emit(f"{_SVC}syn-{k}>", g, (_A, _P["Service"]), (_LABEL, f'"Synthetic IaaS {k}"'),
-                      (_P["operatedBy"], f"{_ORG}syn-{operator}>"), (_P["serviceCategory"], _P["IaaS"]),
-                      (_P["contractingEntity"], f"{_ORG}syn-{contracting}>"), (_SOURCE, src),
-                      *((_P["hostedIn"], f"{_REG}syn-{r}>") for r in regions))
+            self.emit(
+                f"{_SVC}syn-{k}>",
+                g,
+                (_A, _P["Service"]),
+                (_LABEL, f'"Synthetic IaaS {k}"'),
+                (_P["operatedBy"], f"{_ORG}syn-{operator}>"),
+                (_P["serviceCategory"], _P["IaaS"]),
+                (_P["contractingEntity"], f"{_ORG}syn-{contracting}>"),
+                (_SOURCE, src),
+                *((_P["hostedIn"], f"{_REG}syn-{r}>") for r in regions),
+            )
             t.services += 1
         g = _G["assets"]
         for k in range(max(1, n_services // cfg.services_per_asset)):
             s = f"<{asset_iri(k)}>"
             hosts = rng.sample(range(n_services), 1 if rng.random() < 0.85 or n_services < 2 else 2)
-            self.emit(s, g, (_A, _P["DataAsset"]), (_LABEL, f'"Synthetic data asset {k}"'), (_SOURCE, src),
-                      *((_P["hostedOn"], f"{_SVC}syn-{h}>") for h in hosts),
-                      *((_P["storedIn"], f"{_JUR}{c}>") for c in sorted({region_jur[first_region[h]] for h in hosts})))
+            self.emit(
+                s,
+                g,
+                (_A, _P["DataAsset"]),
+                (_LABEL, f'"Synthetic data asset {k}"'),
+                (_SOURCE, src),
+                *((_P["hostedOn"], f"{_SVC}syn-{h}>") for h in hosts),
+                *((_P["storedIn"], f"{_JUR}{c}>") for c in sorted({region_jur[first_region[h]] for h in hosts})),
+            )
             if rng.random() < 0.5:
                 self.emit(s, g, (_P["dataCategory"], _P["PersonalData"]))
             if rng.random() < 0.5:  # a customer of the group; some keep their own keys

@@ -61,6 +61,8 @@ __all__ = [
     "bundled_documents",
     "document_from_bytes",
     "document_from_path",
+    "forget_digests",
+    "is_protected_graph",
     "load_bundled",
     "load_documents",
     "named_graph",
@@ -260,7 +262,7 @@ def unload_graphs(
     """
     present = store.named_graphs()
     for g in graphs:
-        if g in (ONTOLOGY_GRAPH, META_GRAPH) or g.startswith((_BUNDLED_PREFIX, INFERRED_PREFIX)):
+        if is_protected_graph(g):
             raise ProtectedGraphError(
                 f"graph <{g}> cannot be removed: the ontology, the bundled data, provenance and inferences are "
                 "managed by longarm itself"
@@ -274,6 +276,23 @@ def unload_graphs(
     meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in removed]
     store.replace_graphs({**{g: [] for g in graphs}, META_GRAPH: meta})
     return removed
+
+
+def is_protected_graph(graph: str) -> bool:
+    """True for the graphs longarm manages itself: the ontology, the bundled data, provenance, inferences."""
+    return graph in (ONTOLOGY_GRAPH, META_GRAPH) or graph.startswith((_BUNDLED_PREFIX, INFERRED_PREFIX))
+
+
+def forget_digests(store: Store) -> None:
+    """Drop the recorded SHA-256 of every graph, after a change made outside a load.
+
+    A SPARQL update may change any graph, so a digest no longer vouches for a graph's
+    content: the next load of a document then rewrites its graph rather than skip it as
+    unchanged (``longarm load --bundled`` restores the bundled graphs after an update).
+    """
+    sha = str(_SHA)
+    meta = [t for t in store.triples(META_GRAPH) if t.predicate.value != sha]
+    store.replace_graphs({META_GRAPH: meta})
 
 
 def _meta(store: Store) -> dict[str, str]:

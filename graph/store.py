@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ import rdflib
 
 from ..ontology.namespace import GRAPH_BASE, PREFIXES
 from .errors import QueryError, StoreError
+from .sparql_guard import check_no_outbound, declares_dataset
 
 __all__ = ["Store", "Term"]
 
@@ -44,6 +46,9 @@ class Store:
         self._inner = inner
         self.path = path
         self._generation = 0
+        #: Held by writers whose change reads the store first (validation, provenance),
+        #: so that two such writes never interleave.
+        self.write_lock = threading.RLock()
 
     def version(self) -> tuple[int, int]:
         """A value that changes whenever the store's content changes.
@@ -72,6 +77,18 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {p}: {exc}") from exc
         return store
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> Store:
+        """Open an on-disk store read-only, as it is now, while another process may write it.
+
+        The store is a snapshot of the moment it was opened: reopen it to see later writes.
+        """
+        p = Path(path)
+        try:
+            return cls(ox.Store.read_only(str(p)), p)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {p} read-only: {exc}") from exc
 
     @classmethod
     def in_memory(cls) -> Store:
@@ -142,13 +159,16 @@ class Store:
         """Run a SPARQL query; variables in `bindings` are substituted as values.
 
         The prefixes of :data:`~longarm.ontology.namespace.PREFIXES` are declared.
+        The default graph is `default_graphs` if given, else the dataset the query
+        declares (``FROM``, ``FROM NAMED``), else the union of all graphs if `union`.
         Returns Oxigraph's result object (solutions, boolean or triples).
         """
         kwargs: dict[str, Any] = {"prefixes": PREFIXES}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:
-            kwargs["use_default_graph_as_union"] = union
+            # Oxigraph's union flag overrides FROM: a query's own dataset must win.
+            kwargs["use_default_graph_as_union"] = union and not declares_dataset(query)
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
@@ -169,6 +189,25 @@ class Store:
         return out
 
     # ------------------------------------------------------------------ writing
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL update in one transaction, with the prefixes of :meth:`query` declared.
+
+        ``LOAD`` (which would fetch a URL) and ``SERVICE`` are refused with a
+        :class:`QueryError`, see :func:`~longarm.graph.sparql_guard.check_no_outbound`.
+        """
+        check_no_outbound(update)
+        try:
+            self._inner.update(update, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (ValueError, RuntimeError) as exc:  # e.g. DROP GRAPH of a graph that does not exist
+            raise QueryError(f"SPARQL update failed: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"SPARQL update failed: {exc}") from exc
+        finally:
+            self.touch()
+        self.flush()
 
     def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
         """Replace the content of each named graph with the given triples, in one transaction.

@@ -21,8 +21,9 @@ from longarm.ontology.namespace import LX
 
 def _rich(orgs: int, seed: int) -> SyntheticConfig:
     """Rates raised so that a small dataset shows every feature (cycles, joint ventures, former owners)."""
-    return SyntheticConfig(orgs=orgs, seed=seed, minority_rate=0.1, joint_venture_rate=0.05, cycle_rate=0.3,
-                           former_owner_rate=0.1)
+    return SyntheticConfig(
+        orgs=orgs, seed=seed, minority_rate=0.1, joint_venture_rate=0.05, cycle_rate=0.3, former_owner_rate=0.1
+    )
 
 
 def _generate(config: SyntheticConfig) -> tuple[str, Tally]:
@@ -65,8 +66,9 @@ def test_the_groups_have_the_expected_shape() -> None:
     p = build_projection(store)
     synthetic = {iri: org for iri, org in p.orgs.items() if "/org/syn-" in iri}
     assert len(synthetic) == tally.orgs
-    assert all(len(org.incorporated) == 1 and next(iter(org.incorporated)) in p.jurisdictions
-               for org in synthetic.values())
+    assert all(
+        len(org.incorporated) == 1 and next(iter(org.incorporated)) in p.jurisdictions for org in synthetic.values()
+    )
     interests = [i for i in p.interests.values() if "/interest/syn-" in i.iri]
     assert len(interests) == tally.interests
     assert any(i.kind == str(LX.JointControl) for i in interests)
@@ -102,13 +104,26 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_the_report_has_every_field_with_sane_values(report: dict[str, Any]) -> None:
     r = report
-    counts = ("orgs", "groups", "largest_group", "max_depth", "interests", "minority_stakes", "joint_ventures",
-              "cross_holdings", "former_owners", "services", "regions", "assets", "synthetic_quads", "store_quads")
+    counts = (
+        "orgs",
+        "groups",
+        "largest_group",
+        "max_depth",
+        "interests",
+        "minority_stakes",
+        "joint_ventures",
+        "cross_holdings",
+        "former_owners",
+        "services",
+        "regions",
+        "assets",
+        "synthetic_quads",
+        "store_quads",
+    )
     seconds = ("bundled_load_s", "generate_load_s", "projection_s")
     latencies = [f"{way}_{k}_ms" for way in ("compel", "sparql") for k in ("first", "p50", "p95", "mean", "max")]
     memory = ("rss_after_load_mb", "rss_after_projection_mb", "peak_rss_mb")
-    for key in (*counts, *seconds, *latencies, *memory, "exposures_mean", "sparql_rows_mean",
-                "sparql_over_compel_p50"):
+    for key in (*counts, *seconds, *latencies, *memory, "exposures_mean", "sparql_rows_mean", "sparql_over_compel_p50"):
         value = r[key]
         assert isinstance(value, int | float) and math.isfinite(value) and value >= 0, key
     assert (r["orgs"], r["queries"], r["seed"], r["services"], r["assets"]) == (2000, 20, 1, 100, 10)

@@ -8,7 +8,6 @@ materialised exposures, if any, are recomputed.
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -27,8 +26,8 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["data"])
 
-# One write at a time: a load reads the provenance graph, validates, then rewrites it.
-_WRITES = threading.Lock()
+# One write at a time (store.write_lock, shared with SPARQL Update and the Graph Store):
+# a load reads the provenance graph, validates, then rewrites it.
 _MEDIA = ", ".join(FORMATS_BY_MEDIA_TYPE)
 
 
@@ -70,7 +69,7 @@ def delete_data(
     graph: Annotated[str, Query(max_length=500, description="a graph name or IRI", openapi_examples=GRAPH_NAMES)],
 ) -> DeleteOut:
     target = named_graph(graph)
-    with _WRITES:
+    with store.write_lock:
         removed = unload_graphs(store, [target])
         refreshed = refresh_exposures(store)
     return DeleteOut(graph=target, triples_removed=removed[target], refreshed_exposures=refreshed)
@@ -80,6 +79,6 @@ def _load(store: Store, graph: str, body: bytes, media: str) -> tuple[LoadReport
     doc = document_from_bytes(body, "request body", graph, media)
     if not doc.triples:
         raise InputError("the request body holds no triples")
-    with _WRITES:
+    with store.write_lock:
         report = load_documents(store, [doc])
         return report, refresh_exposures(store) if report.changed else None

@@ -1,125 +1,210 @@
-"""SPARQL 1.1 Protocol, query operation: GET, URL-encoded POST and direct POST.
+"""The SPARQL 1.1 Protocol at ``/sparql``: query, update and the Service Description.
 
-Results are negotiated from the Accept header: SPARQL JSON (default), XML, CSV or TSV
-for SELECT and ASK; Turtle (default), N-Triples, RDF/XML or JSON-LD for CONSTRUCT and
-DESCRIBE. The default graph is the union of all named graphs unless the request names
-``default-graph-uri``. SERVICE and LOAD are refused: the server fetches no URL.
+- **Query**: ``GET /sparql?query=…``, ``POST`` URL-encoded (``query=…``) or direct
+  (``Content-Type: application/sparql-query``), with ``default-graph-uri`` and
+  ``named-graph-uri`` (in the body of a URL-encoded POST, in the URL otherwise). Without
+  them the default graph is the union of all graphs, unless the query has ``FROM``.
+- **Update**: ``POST`` URL-encoded (``update=…``) or direct (``application/sparql-update``),
+  with ``using-graph-uri`` and ``using-named-graph-uri``; it needs
+  ``Authorization: Bearer <LONGARM_WRITE_TOKEN>`` (401 without or with a wrong one, 403
+  when the server has no token) and answers ``204 No Content``.
+- **Service Description**: ``GET /sparql`` without a query, in Turtle, N-Triples,
+  RDF/XML or JSON-LD.
+
+Results are negotiated from ``Accept``: SPARQL JSON (default), XML, CSV or TSV for SELECT
+and ASK; Turtle (default), N-Triples, RDF/XML or JSON-LD for CONSTRUCT and DESCRIBE.
+Errors: 400 for a syntax error, a malformed request, or SERVICE/LOAD (the server never
+fetches a URL); 406 when no accepted type fits; 415 for another Content-Type; 503 when a
+query runs past the deadline (``LONGARM_QUERY_TIMEOUT``) and is stopped.
+
+A result longer than ``LONGARM_RESULT_CAP`` rows (or triples) is **truncated** to the
+first ones; the header ``X-Longarm-Truncated`` is ``true`` then (``false`` otherwise).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 
-import pyoxigraph as ox
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ...graph.errors import QueryError
-from ...graph.sparql_guard import check_no_outbound
-from ...graph.store import Store
-from ..deps import StoreDep
+from ...graph.query_pool import QueryRunner, QueryTask, query_runner
+from ...graph.service_description import PREFIXES as SD_PREFIXES
+from ...graph.service_description import service_description
+from ...graph.sparql_guard import query_form
+from ...graph.sparql_update import apply_update
+from ..deps import BearerDep, SettingsDep, StoreDep, check_write_token
+from ..negotiation import GRAPHS, RESULTS, negotiate, rdf_body
+from ..settings import Settings
 
-__all__ = ["router"]
+__all__ = ["TRUNCATED_HEADER", "router"]
 
-router = APIRouter(tags=["sparql"])
-
-_RESULTS = [
-    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
-    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    ("text/csv", ox.QueryResultsFormat.CSV),
-    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
-    ("application/json", ox.QueryResultsFormat.JSON),
-]
-_GRAPHS = [
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-]
-
-F = TypeVar("F")
-
-GraphUris = Annotated[list[str] | None, Query(alias="default-graph-uri")]
-NamedUris = Annotated[list[str] | None, Query(alias="named-graph-uri")]
+TRUNCATED_HEADER = "X-Longarm-Truncated"
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_USING = ("using-graph-uri", "using-named-graph-uri")
 
 
-@router.get("/sparql", summary="SPARQL query (GET)")
-def sparql_get(
-    request: Request,
-    store: StoreDep,
-    query: str | None = None,
-    default_graph_uri: GraphUris = None,
-    named_graph_uri: NamedUris = None,
-) -> Response:
-    if query is None:
-        raise HTTPException(400, "missing 'query' parameter")
-    return _run(store, query, default_graph_uri, named_graph_uri, request.headers.get("accept"))
-
-
-@router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)")
-async def sparql_post(
-    request: Request,
-    store: StoreDep,
-    default_graph_uri: GraphUris = None,
-    named_graph_uri: NamedUris = None,
-) -> Response:
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    accept = request.headers.get("accept")
-    if media == "application/x-www-form-urlencoded":
-        form = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
-        queries = form.get("query", [])
-        if len(queries) != 1:
-            raise HTTPException(400, "exactly one 'query' parameter is required")
-        defaults = form.get("default-graph-uri") or default_graph_uri
-        named = form.get("named-graph-uri") or named_graph_uri
-        return await run_in_threadpool(_run, store, queries[0], defaults, named, accept)
-    if media == "application/sparql-query":
-        text = (await request.body()).decode("utf-8")
-        return await run_in_threadpool(_run, store, text, default_graph_uri, named_graph_uri, accept)
-    raise HTTPException(415, f"unsupported media type {media!r} for a SPARQL query")
-
-
-def _run(store: Store, query: str, defaults: list[str] | None, named: list[str] | None, accept: str | None) -> Response:
-    check_no_outbound(query)
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the query runner (worker processes for an on-disk store) and stop it at shutdown."""
+    settings: Settings = app.state.settings
+    runner = query_runner(app.state.store, workers=settings.query_workers, timeout=settings.query_timeout)
+    app.state.query_runner = runner
     try:
-        result = store.query(query, default_graphs=defaults, named_graphs=named)
-    except ValueError as exc:  # an invalid IRI in the dataset parameters
-        raise QueryError(str(exc)) from None
-    # Oxigraph result objects must be dropped on the thread that made them: serialise
-    # here and release the result before any error leaves this frame.
-    try:
-        if isinstance(result, ox.QueryTriples):
-            media, rdf = _negotiate(accept, _GRAPHS)
-            body = ox.serialize(result, format=rdf)
-        else:
-            media, fmt = _negotiate(accept, _RESULTS)
-            body = result.serialize(format=fmt)
+        yield
     finally:
-        del result
-    return Response(body, media_type=media)
+        runner.close()
 
 
-def _negotiate(accept: str | None, offers: list[tuple[str, F]]) -> tuple[str, F]:
-    if not accept:
-        return offers[0]
-    wanted = []
-    for i, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        wanted.append((-q, i, fields[0].lower()))
-    for neg_q, _, media in sorted(wanted):
-        if neg_q == 0:
-            continue
-        for offer in offers:
-            if media in (offer[0], "*/*") or (media.endswith("/*") and offer[0].startswith(media[:-1])):
-                return offer
-    offered = ", ".join(o[0] for o in offers)
-    raise HTTPException(406, f"none of the accepted media types can carry this result; offered: {offered}")
+router = APIRouter(tags=["sparql"], lifespan=_lifespan)
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The results, in the negotiated format",
+        "content": {m: {} for m, _ in [*RESULTS, *GRAPHS]},
+        "headers": {TRUNCATED_HEADER: {"description": "true if the result cap cut the answer"}},
+    },
+    400: {"description": "a syntax error, a malformed request, or SERVICE/LOAD (refused)"},
+    406: {"description": "no accepted media type can carry the answer"},
+    503: {"description": "the query ran past the deadline and was stopped"},
+}
+
+
+_EXAMPLE = "SELECT ?owner ?kind WHERE { ?i lx:owned lxorg:bleu ; lx:owner/rdfs:label ?owner ; lx:interestKind ?kind }"
+_URIS = {"type": "array", "items": {"type": "string", "format": "uri"}}
+_GET_PARAMETERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "query",
+            "in": "query",
+            "schema": {"type": "string"},
+            "example": _EXAMPLE,
+            "description": "the query; without it, the Service Description",
+        },
+        {"name": "default-graph-uri", "in": "query", "schema": _URIS, "description": "the default graph (merged)"},
+        {"name": "named-graph-uri", "in": "query", "schema": _URIS, "description": "the named graphs"},
+    ]
+}
+_POST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            _FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "update": {"type": "string"},
+                        **{name: _URIS for name in ("default-graph-uri", "named-graph-uri", *_USING)},
+                    },
+                },
+                "example": {"query": _EXAMPLE},
+            },
+            _QUERY: {"schema": {"type": "string"}, "example": _EXAMPLE},
+            _UPDATE: {"schema": {"type": "string"}, "example": "DROP SILENT GRAPH <https://example.org/g>"},
+        },
+    }
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Operation:
+    """A query or an update read from a request, with its dataset parameters."""
+
+    kind: str  # "query" or "update"
+    text: str
+    graphs: list[str]  # default-graph-uri, or using-graph-uri
+    named: list[str]  # named-graph-uri, or using-named-graph-uri
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET), or the Service Description without a query",
+    responses=_RESPONSES,
+    openapi_extra=_GET_PARAMETERS,
+)
+async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    params = request.query_params
+    if "update" in params:
+        raise HTTPException(400, "a SPARQL update is sent with POST, not GET")
+    if "query" not in params:
+        label, media = negotiate(request.headers.get("accept"), GRAPHS)
+        triples = await run_in_threadpool(service_description, store, str(request.url.replace(query="")))
+        return Response(rdf_body(triples, media, SD_PREFIXES), media_type=label, headers={"Vary": "Accept"})
+    op = _Operation("query", _one(params.getlist("query"), "query"), *_dataset(params.multi_items(), "query"))
+    return await _answer(request, settings, op)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query or update (URL-encoded or direct POST); updates need the bearer token",
+    responses={**_RESPONSES, 204: {"description": "the update was applied"}, 401: {}, 403: {}, 415: {}},
+    openapi_extra=_POST_BODY,
+)
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, credentials: BearerDep) -> Response:
+    op = await _read_post(request)
+    if op.kind == "query":
+        return await _answer(request, settings, op)
+    check_write_token(settings, credentials)
+    await run_in_threadpool(apply_update, store, op.text, using=op.graphs, using_named=op.named)
+    return Response(status_code=204)
+
+
+async def _answer(request: Request, settings: Settings, op: _Operation) -> Response:
+    """Negotiate, run the query on the query runner (off the event loop), send the answer."""
+    offers = GRAPHS if query_form(op.text) in ("construct", "describe") else RESULTS
+    label, media = negotiate(request.headers.get("accept"), offers)
+    given = bool(op.graphs or op.named)  # the Protocol's dataset replaces the query's, whole
+    task = QueryTask(
+        op.text,
+        media,
+        default_graphs=tuple(op.graphs) if given else None,
+        named_graphs=tuple(op.named) if given else None,
+        cap=settings.result_cap,
+    )
+    runner: QueryRunner = request.app.state.query_runner
+    answer = await run_in_threadpool(runner.run, task)
+    headers = {TRUNCATED_HEADER: "true" if answer.truncated else "false", "Vary": "Accept"}
+    return Response(answer.body, media_type=label if answer.media_type == media else answer.media_type, headers=headers)
+
+
+async def _read_post(request: Request) -> _Operation:
+    """Read a POST of the Protocol: URL-encoded (query or update) or direct."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media not in (_FORM, _QUERY, _UPDATE):
+        raise HTTPException(415, f"a SPARQL POST is {_FORM}, {_QUERY} or {_UPDATE}, not {media or 'untyped'}")
+    try:
+        body = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the request body is not UTF-8") from None
+    if media != _FORM:
+        kind = "query" if media == _QUERY else "update"
+        return _Operation(kind, body, *_dataset(request.query_params.multi_items(), kind))
+    form = parse_qs(body, keep_blank_values=True)
+    if ("query" in form) == ("update" in form):
+        raise HTTPException(400, "a URL-encoded SPARQL POST has one 'query' or one 'update' parameter")
+    kind = "query" if "query" in form else "update"
+    pairs = [(k, v) for k, values in form.items() for v in values]
+    return _Operation(kind, _one(form[kind], kind), *_dataset(pairs, kind))
+
+
+def _dataset(pairs: list[tuple[str, str]], kind: str) -> tuple[list[str], list[str]]:
+    """The dataset parameters of a query (default/named-graph-uri) or an update (using-…)."""
+    graphs, named = ("default-graph-uri", "named-graph-uri") if kind == "query" else _USING
+    wrong = _USING if kind == "query" else ("default-graph-uri", "named-graph-uri")
+    if any(k in wrong for k, _ in pairs):
+        raise HTTPException(400, f"{' and '.join(wrong)} do not apply to a SPARQL {kind}")
+    return [v for k, v in pairs if k == graphs], [v for k, v in pairs if k == named]
+
+
+def _one(values: list[str], name: str) -> str:
+    if len(values) != 1:
+        raise HTTPException(400, f"exactly one '{name}' parameter is required")
+    return values[0]

@@ -1,0 +1,438 @@
+"""Running SPARQL queries with a deadline that really stops them, and a result cap.
+
+Oxigraph evaluates a query in Rust, inside the calling process, and a Python thread
+cannot be stopped. So :class:`QueryPool` runs queries in worker **processes**, each
+answering one query at a time; the caller waits for the answer until the deadline, and
+past it kills the worker (``SIGKILL``), which really ends the work, and a fresh worker
+takes its place. The caller waits in its own thread (the server calls
+:meth:`QueryPool.run` from a thread pool), so other requests are served meanwhile by the
+other workers. The deadline counts from the call: waiting for a free worker counts too.
+
+Workers open the store read-only, but not the live directory, which the server keeps
+writing: a read-only RocksDB view of it can refer to files a later compaction deletes
+(queries then fail with "No such file"). They open a **snapshot** instead: a checkpoint
+of the store (:meth:`pyoxigraph.Store.backup`, hard links to its immutable files, a few
+milliseconds) in ``<store>.query-snapshots``, made again whenever the primary store's
+:meth:`Store.version` has changed, so a query sees every write made before it was sent.
+
+The **result cap**: a SELECT answers at most ``cap`` rows, a CONSTRUCT or DESCRIBE at
+most ``cap`` triples. A longer result is *truncated* to the first ``cap`` (in the order
+of the query), and :attr:`QueryAnswer.truncated` says so; ``ORDER BY`` with ``LIMIT``
+chooses which ones. Solutions are serialised as SPARQL JSON here, then converted by
+Oxigraph when another results format was asked for.
+
+In-memory stores (tests) cannot be opened by another process: :class:`InProcessRunner`
+runs the query in the calling thread, with the same cap and **no deadline**.
+:func:`query_runner` picks the right one for a store.
+
+Examples
+--------
+>>> from longarm.graph.store import Store
+>>> import pyoxigraph as ox
+>>> store = Store.in_memory()
+>>> t = ox.Triple(ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p"), ox.Literal("x"))
+>>> store.replace_graphs({"https://e.org/g": [t, ox.Triple(t.subject, t.predicate, ox.Literal("y"))]})
+>>> task = QueryTask("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", "text/csv", cap=1)
+>>> answer = answer_query(store, task)
+>>> answer.body, answer.truncated, answer.count
+(b'o\\r\\nx\\r\\n', True, 1)
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import queue
+import shutil
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext, SpawnProcess
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from ..ontology.namespace import PREFIXES
+from .errors import InputError, LongarmError, QueryError, QueryTimeoutError, StoreError
+from .sparql_guard import check_no_outbound
+from .store import Store
+
+__all__ = ["InProcessRunner", "QueryAnswer", "QueryPool", "QueryRunner", "QueryTask", "answer_query", "query_runner"]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_JSON = "application/sparql-results+json"
+_TURTLE = "text/turtle"
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTask:
+    """One query to answer, in the media type negotiated for it.
+
+    `default_graphs` and `named_graphs` are the Protocol's dataset (None: not given); when
+    neither is given, the query's own ``FROM`` clauses or else the union of all graphs make
+    the default graph.
+    """
+
+    text: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    cap: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class QueryAnswer:
+    """A serialised answer: its bytes, media type, and whether the cap truncated it."""
+
+    body: bytes
+    media_type: str
+    truncated: bool = False
+    count: int | None = None  # rows or triples in the body; None for ASK
+
+
+def answer_query(store: Store, task: QueryTask) -> QueryAnswer:
+    """Evaluate `task` on `store` and serialise the answer, truncated to ``task.cap``.
+
+    Raises
+    ------
+    QueryError
+        For SERVICE or LOAD, a syntax error, or an invalid graph IRI.
+    StoreError
+        If the store fails while the query runs.
+    """
+    check_no_outbound(task.text)
+    try:
+        result = store.query(task.text, default_graphs=task.default_graphs, named_graphs=task.named_graphs)
+    except ValueError as exc:  # an invalid IRI in the dataset
+        raise QueryError(str(exc)) from None
+    # Oxigraph's result objects must be dropped on the thread that made them: serialise
+    # here and release the result before any error leaves this frame.
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            media, fmt = _results_format(task.media_type)
+            return QueryAnswer(result.serialize(format=fmt) or b"", media)
+        if isinstance(result, ox.QuerySolutions):
+            return _solutions(result, task.media_type, task.cap)
+        return _triples(result, task.media_type, task.cap)
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"the query failed while it ran: {exc}") from exc
+    finally:
+        del result
+
+
+def _results_format(media: str) -> tuple[str, ox.QueryResultsFormat]:
+    fmt = ox.QueryResultsFormat.from_media_type(media)
+    return (media, fmt) if fmt is not None else (_JSON, ox.QueryResultsFormat.JSON)
+
+
+def _solutions(result: ox.QuerySolutions, media: str, cap: int) -> QueryAnswer:
+    names = [v.value for v in result.variables]
+    rows = list(itertools.islice(result, cap + 1))
+    truncated = len(rows) > cap
+    bindings = []
+    for row in rows[:cap]:
+        bindings.append({n: _json_term(row[n]) for n in names if row[n] is not None})
+    document = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    media, fmt = _results_format(media)
+    if fmt != ox.QueryResultsFormat.JSON:
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt) or b""
+    return QueryAnswer(body, media, truncated, len(bindings))
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    """A term in the SPARQL 1.1 Query Results JSON Format (with RDF 1.2 triple terms)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = str(term.direction)
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+    return {"type": "triple", "value": {k: _json_term(v) for k, v in parts.items()}}
+
+
+def _triples(result: ox.QueryTriples, media: str, cap: int) -> QueryAnswer:
+    triples = list(itertools.islice(result, cap + 1))
+    fmt = ox.RdfFormat.from_media_type(media)
+    if fmt is None:
+        media, fmt = _TURTLE, ox.RdfFormat.TURTLE
+    prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
+    body = ox.serialize(triples[:cap], format=fmt, prefixes=prefixes) or b""
+    return QueryAnswer(body, media, len(triples) > cap, min(len(triples), cap))
+
+
+# ---------------------------------------------------------------------- runners
+
+
+class QueryRunner(Protocol):
+    """Answers queries on one store; see :class:`QueryPool` and :class:`InProcessRunner`."""
+
+    timeout: float | None
+
+    def run(self, task: QueryTask) -> QueryAnswer:
+        """Answer `task`, blocking the calling thread."""
+        ...
+
+    def close(self) -> None:
+        """Release the runner's resources."""
+        ...
+
+
+class InProcessRunner:
+    """Runs queries in the calling thread: for in-memory stores, with **no deadline**."""
+
+    timeout: float | None = None
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def run(self, task: QueryTask) -> QueryAnswer:
+        """Answer `task` on the store, in this thread."""
+        return answer_query(self._store, task)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, ctx: SpawnContext) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process: SpawnProcess = ctx.Process(target=_serve, args=(child,), name="longarm-query-worker", daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self, *, kill: bool) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.process.close()
+        self.conn.close()
+
+
+class QueryPool:
+    """Worker processes answering queries on an on-disk store, each within a deadline.
+
+    `workers` processes are started at once. A query past `timeout` seconds gets
+    :class:`QueryTimeoutError` and its worker is killed and replaced. Workers read
+    snapshots of the store (see :class:`_Snapshots`). Call :meth:`close` when done.
+    """
+
+    def __init__(self, store: Store, *, workers: int = 2, timeout: float = 30.0) -> None:
+        if store.path is None:
+            raise ValueError("a query pool needs an on-disk store")
+        if workers < 1 or timeout <= 0:
+            raise ValueError("a query pool needs at least one worker and a positive timeout")
+        self.timeout: float | None = timeout
+        self._snapshots = _Snapshots(store)
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(workers):
+            self._idle.put(self._spawn())
+
+    def run(self, task: QueryTask) -> QueryAnswer:
+        """Answer `task` in a worker, or raise :class:`QueryTimeoutError` past the deadline."""
+        timeout = self.timeout or 0.0
+        deadline = time.monotonic() + timeout
+        try:
+            slot = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeoutError(f"no query worker became free within the {timeout:g} s deadline") from None
+        worker: _Worker | None = slot
+        try:
+            if worker is not None and not worker.process.is_alive():  # died while idle (e.g. killed)
+                self._retire(worker)
+                worker = None
+            worker = worker or self._spawn()
+            snapshot = self._snapshots.lend(worker)
+            reply = self._ask(worker, (str(snapshot), task), deadline)
+            if reply is None:
+                self._retire(worker)
+                worker = None
+                raise QueryTimeoutError(
+                    f"the query ran past the {timeout:g} s deadline and was stopped; add a LIMIT or narrow it"
+                )
+        except (OSError, EOFError) as exc:
+            if worker is not None:
+                self._retire(worker)
+                worker = None
+            raise StoreError(f"a query worker failed: {exc}") from None
+        finally:
+            self._idle.put(worker)  # None: a fresh worker is started by the next caller
+        return _unpack(reply)
+
+    def _ask(self, worker: _Worker, message: tuple[str, QueryTask], deadline: float) -> tuple[Any, ...] | None:
+        worker.conn.send(message)
+        if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            return None
+        reply: tuple[Any, ...] = worker.conn.recv()
+        return reply
+
+    def _spawn(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise StoreError("the query pool is closed")
+            try:
+                worker = _Worker(self._ctx)
+            except OSError as exc:
+                raise StoreError(f"cannot start a query worker: {exc}") from exc
+            self._live.add(worker)
+            return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker (past its deadline, or broken) and forget its snapshot."""
+        with self._lock:
+            self._live.discard(worker)
+        worker.stop(kill=True)
+        self._snapshots.release(worker)
+
+    def close(self) -> None:
+        """Stop every worker (idle ones cleanly, busy ones by killing them) and remove the snapshots."""
+        with self._lock:
+            self._closed = True
+            live, self._live = self._live, set()
+        idle = set()
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if w is not None:
+                idle.add(w)
+        for w in live:
+            w.stop(kill=w not in idle)
+        self._snapshots.close()
+
+
+class _Snapshots:
+    """Point-in-time copies of the store that the workers open read-only.
+
+    RocksDB allows a read-only opening of a store that another process writes, but its
+    view can then refer to files the writer has since compacted away (Oxigraph calls it
+    undefined behaviour; in practice a query fails with "No such file"). So each worker
+    reads a *checkpoint* made by :meth:`pyoxigraph.Store.backup`: hard links to the
+    store's immutable files, made in milliseconds, in a directory beside the store
+    (``<store>.query-snapshots``). A new one is made when :meth:`Store.version` has
+    changed since the last, so a query sees every write made before it was sent; one no
+    worker reads any more is deleted.
+    """
+
+    def __init__(self, store: Store) -> None:
+        assert store.path is not None
+        self._store = store
+        self._root = store.path.with_name(store.path.name + ".query-snapshots")
+        shutil.rmtree(self._root, ignore_errors=True)  # left by a server that was killed
+        self._root.mkdir(parents=True)
+        self._count = itertools.count()
+        self._current: tuple[object, Path] | None = None
+        self._lent: dict[_Worker, Path] = {}
+        self._lock = threading.Lock()
+
+    def lend(self, worker: _Worker) -> Path:
+        """The snapshot of the store as it is now, for `worker` to open."""
+        version = self._store.version()
+        with self._lock:
+            if self._current is None or self._current[0] != version:
+                target = self._root / str(next(self._count))
+                try:
+                    self._store.oxigraph.backup(str(target))
+                except OSError as exc:
+                    raise StoreError(f"cannot snapshot the store for a query: {exc}") from exc
+                self._current = (version, target)
+            self._lent[worker] = self._current[1]
+            self._prune()
+            return self._current[1]
+
+    def release(self, worker: _Worker) -> None:
+        """`worker` is gone: its snapshot may be deleted."""
+        with self._lock:
+            self._lent.pop(worker, None)
+            self._prune()
+
+    def close(self) -> None:
+        """Delete every snapshot."""
+        with self._lock:
+            self._lent.clear()
+            self._current = None
+            shutil.rmtree(self._root, ignore_errors=True)
+
+    def _prune(self) -> None:
+        keep = set(self._lent.values())
+        if self._current is not None:
+            keep.add(self._current[1])
+        for d in self._root.iterdir():
+            if d not in keep:
+                shutil.rmtree(d, ignore_errors=True)
+
+
+def query_runner(store: Store, *, workers: int = 2, timeout: float = 30.0) -> QueryRunner:
+    """A :class:`QueryPool` for an on-disk store, an :class:`InProcessRunner` for one in memory."""
+    if store.path is None:
+        return InProcessRunner(store)
+    return QueryPool(store, workers=workers, timeout=timeout)
+
+
+_ERRORS: dict[str, type[LongarmError]] = {c.__name__: c for c in (QueryError, InputError, StoreError)}
+
+
+def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:
+    if reply[0] == "ok":
+        answer: QueryAnswer = reply[1]
+        return answer
+    raise _ERRORS.get(reply[1], StoreError)(reply[2])
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's loop: answer each ``(snapshot, task)`` until told to stop (None or EOF)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    store: Store | None = None
+    opened: str | None = None
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if message is None:
+            break
+        snapshot, task = message
+        reply: tuple[Any, ...]
+        try:
+            if store is None or snapshot != opened:
+                store = None  # release the old snapshot before opening the new one
+                store = Store.open_read_only(snapshot)
+                opened = snapshot
+            reply = ("ok", answer_query(store, task))
+        except LongarmError as exc:
+            reply = ("error", type(exc).__name__, str(exc))
+        except Exception as exc:  # a bug or a broken snapshot: report it, reopen next time, keep serving
+            store = None
+            reply = ("error", "StoreError", f"the query failed: {exc!r}")
+        try:
+            conn.send(reply)
+        except OSError:
+            break
+    conn.close()

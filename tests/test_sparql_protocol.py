@@ -1,0 +1,699 @@
+"""The SPARQL 1.1 Protocol, Service Description and Graph Store Protocol, through the test client.
+
+Every method (GET, URL-encoded POST, direct POST) with every format, the dataset
+parameters, the Protocol's errors (400, 406, 415), the bearer token on writes, the Graph
+Store's CRUD, CORS, the result cap, and the worker pool on an on-disk store (fresh after
+writes, stopped at its deadline). A real server is in ``test_sparql_http.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from longarm.api.app import create_app
+from longarm.api.settings import Settings
+from longarm.graph.errors import QueryError
+from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
+from longarm.graph.query_pool import QueryPool, QueryTask
+from longarm.graph.sparql_guard import add_using, declares_dataset, query_form
+from longarm.graph.store import Store
+from longarm.ontology.namespace import GRAPH_BASE
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = "https://example.org/"
+G1, G2 = EX + "g1", EX + "g2"
+TOKEN = "s3cret-token"
+AUTH = {"authorization": f"Bearer {TOKEN}"}
+DATA = f"""
+GRAPH <{G1}> {{ <{EX}a> <http://www.w3.org/2000/01/rdf-schema#label> "A" . <{EX}a> <{EX}p> <{EX}b> . }}
+GRAPH <{G2}> {{ <{EX}c> <http://www.w3.org/2000/01/rdf-schema#label> "C"@fr . }}
+"""
+LABELS = "SELECT ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
+RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
+# Ten VALUES blocks of ten values: 10^10 rows to count, with no data at all.
+EXPLOSIVE = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(10)) + " }"
+)
+
+
+def small_store(store: Store) -> Store:
+    store.oxigraph.update(f"INSERT DATA {{ {DATA} }}")
+    store.touch()
+    return store
+
+
+def make_client(store: Store, **settings: Any) -> TestClient:
+    options: dict[str, Any] = {"write_token": TOKEN, **settings}
+    return TestClient(create_app(Settings(store_path=Path("unused"), **options), store=store))
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with make_client(small_store(Store.in_memory())) as c:  # not empty: the bundled data is not loaded
+        yield c
+
+
+def run(client: TestClient, method: str, query: str, accept: str | None = None, **params: Any) -> Response:
+    """Send a query the way `method` says: get, form (URL-encoded POST) or direct POST."""
+    headers = {"accept": accept} if accept else {}
+    if method == "get":
+        return client.get("/sparql", params={"query": query, **params}, headers=headers)
+    if method == "form":
+        return client.post("/sparql", data={"query": query, **params}, headers=headers)
+    headers["content-type"] = "application/sparql-query"
+    return client.post("/sparql", content=query, params=params, headers=headers)
+
+
+def solutions(r: Response) -> list[dict[str, str]]:
+    """The rows of a SELECT answer in any results format, as {variable: lexical value}."""
+    assert r.status_code == 200, r.text
+    if r.headers["content-type"].startswith("text/csv"):  # lossy: Oxigraph does not parse it
+        return [{k: v for k, v in row.items() if v} for row in csv.DictReader(io.StringIO(r.text))]
+    fmt = ox.QueryResultsFormat.from_media_type(r.headers["content-type"].split(";")[0])
+    assert fmt is not None
+    result = ox.parse_query_results(r.content, format=fmt)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: str(s[n].value) for n in names if s[n] is not None} for s in result]
+
+
+def graph(r: Response) -> set[tuple[str, str, str]]:
+    assert r.status_code == 200, r.text
+    fmt = ox.RdfFormat.from_media_type(r.headers["content-type"].split(";")[0])
+    assert fmt is not None
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(r.content, format=fmt)}
+
+
+# ---------------------------------------------------------------------- queries
+
+
+@pytest.mark.parametrize("accept", RESULT_TYPES)
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+def test_select_every_method_and_format(client: TestClient, method: str, accept: str) -> None:
+    r = run(client, method, LABELS, accept)
+    assert r.headers["content-type"].startswith(accept)
+    assert r.headers["x-longarm-truncated"] == "false"
+    assert [row["label"] for row in solutions(r)] == ["A", "C"]
+
+
+@pytest.mark.parametrize("accept", RESULT_TYPES)
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+def test_ask_every_method_and_format(client: TestClient, method: str, accept: str) -> None:
+    r = run(client, method, f"ASK {{ <{EX}a> ?p ?o }}", accept)
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    if accept == "text/csv":
+        assert r.text == "true"
+        return
+    fmt = ox.QueryResultsFormat.from_media_type(accept)
+    assert fmt is not None
+    assert bool(ox.parse_query_results(r.content, format=fmt)) is True
+
+
+@pytest.mark.parametrize("accept", GRAPH_TYPES)
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+@pytest.mark.parametrize("form", ["CONSTRUCT WHERE { ?s rdfs:label ?o }", f"DESCRIBE <{EX}c>"])
+def test_graph_results_every_method_and_format(client: TestClient, method: str, accept: str, form: str) -> None:
+    r = run(client, method, form, accept)
+    assert r.headers["content-type"].startswith(accept)
+    assert (f"<{EX}c>", "<http://www.w3.org/2000/01/rdf-schema#label>", '"C"@fr') in graph(r)
+
+
+@pytest.mark.parametrize(
+    ("accept", "select", "construct"),
+    [
+        (None, "application/sparql-results+json", "text/turtle"),
+        ("*/*", "application/sparql-results+json", "text/turtle"),
+        ("text/csv, */*;q=0.1", "text/csv", "text/turtle"),
+        ("application/json", "application/json", "application/json"),
+        (
+            "text/turtle;q=0.2, application/sparql-results+xml, application/n-triples;q=0.5",
+            "application/sparql-results+xml",
+            "application/n-triples",
+        ),
+        ("application/*", "application/sparql-results+json", "application/n-triples"),
+    ],
+)
+def test_negotiation(client: TestClient, accept: str | None, select: str, construct: str) -> None:
+    assert run(client, "get", LABELS, accept).headers["content-type"].startswith(select)
+    r = run(client, "get", "CONSTRUCT WHERE { ?s ?p ?o }", accept)
+    assert r.headers["content-type"].startswith(construct)
+    assert r.headers["vary"].startswith("Accept")
+
+
+def test_default_graph_is_the_union(client: TestClient) -> None:
+    assert len(solutions(run(client, "get", "SELECT * WHERE { ?s ?p ?o }"))) == 3
+
+
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+def test_dataset_parameters(client: TestClient, method: str) -> None:
+    only_g2 = run(client, method, LABELS, **{"default-graph-uri": G2})
+    assert [row["label"] for row in solutions(only_g2)] == ["C"]
+    named = run(client, method, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": G1})
+    assert {row["g"] for row in solutions(named)} == {G1}
+    # Only named graphs given: the default graph is then empty.
+    assert solutions(run(client, method, LABELS, **{"named-graph-uri": G1})) == []
+
+
+def test_several_default_graphs(client: TestClient) -> None:
+    r = client.get("/sparql", params=[("query", LABELS), ("default-graph-uri", G1), ("default-graph-uri", G2)])
+    assert [row["label"] for row in solutions(r)] == ["A", "C"]
+
+
+def test_from_is_honoured_and_the_protocol_overrides_it(client: TestClient) -> None:
+    q = f"SELECT ?label FROM <{G1}> WHERE {{ ?s rdfs:label ?label }}"
+    assert [row["label"] for row in solutions(run(client, "get", q))] == ["A"]
+    assert [row["label"] for row in solutions(run(client, "get", q, **{"default-graph-uri": G2}))] == ["C"]
+    q = f"SELECT ?g FROM NAMED <{G2}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert {row["g"] for row in solutions(run(client, "get", q))} == {G2}
+
+
+def test_from_a_url_fetches_nothing(client: TestClient) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
+        r = run(
+            client,
+            "get",
+            f"SELECT * FROM <{url}> FROM NAMED <{url}> WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }}",
+        )
+        assert solutions(r) == []
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody connected
+
+
+# ---------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status", "message"),
+    [
+        ({"method": "GET", "url": "/sparql", "params": {"query": "SELECT WHERE {"}}, 400, "syntax"),
+        ({"method": "GET", "url": "/sparql", "params": [("query", LABELS), ("query", LABELS)]}, 400, "exactly one"),
+        ({"method": "GET", "url": "/sparql", "params": {"update": "CLEAR ALL"}}, 400, "POST"),
+        ({"method": "GET", "url": "/sparql", "params": {"query": LABELS, "default-graph-uri": "not an iri"}}, 400, ""),
+        ({"method": "GET", "url": "/sparql", "params": {"query": LABELS, "using-graph-uri": G1}}, 400, "do not apply"),
+        (
+            {"method": "POST", "url": "/sparql", "data": {"query": LABELS, "update": "CLEAR ALL"}},
+            400,
+            "one 'query' or one 'update'",
+        ),
+        ({"method": "POST", "url": "/sparql", "data": {"default-graph-uri": G1}}, 400, "one 'query' or one 'update'"),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": b"\xff",
+                "headers": {"content-type": "application/sparql-query"},
+            },
+            400,
+            "UTF-8",
+        ),
+        (
+            {"method": "POST", "url": "/sparql", "content": LABELS, "headers": {"content-type": "text/plain"}},
+            415,
+            "text/plain",
+        ),
+        ({"method": "POST", "url": "/sparql", "content": LABELS}, 415, "untyped"),
+        (
+            {"method": "GET", "url": "/sparql", "params": {"query": LABELS}, "headers": {"accept": "image/png"}},
+            406,
+            "offered",
+        ),
+        (
+            {
+                "method": "GET",
+                "url": "/sparql",
+                "params": {"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                "headers": {"accept": "text/csv"},
+            },
+            406,
+            "text/turtle",
+        ),
+        ({"method": "GET", "url": "/sparql", "headers": {"accept": "text/csv"}}, 406, "text/turtle"),
+        (
+            {"method": "GET", "url": "/sparql", "params": {"query": LABELS}, "headers": {"accept": "text/csv;q=0"}},
+            406,
+            "",
+        ),
+    ],
+)
+def test_protocol_errors(client: TestClient, request_args: dict[str, Any], status: int, message: str) -> None:
+    r = client.request(**request_args)
+    assert r.status_code == status, r.text
+    assert message in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o . service   <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE SILENT <file:///etc/passwd> { ?s ?p ?o } }",
+    ],
+)
+def test_service_is_refused(client: TestClient, query: str) -> None:
+    r = run(client, "get", query)
+    assert r.status_code == 400 and "SERVICE is refused" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/data.ttl", "file:///etc/passwd", "https://example.org/data.ttl"])
+def test_load_is_refused(client: TestClient, url: str) -> None:
+    r = client.post("/sparql", data={"update": f"LOAD <{url}> INTO GRAPH <{EX}loaded>"}, headers=AUTH)
+    assert r.status_code == 400 and "LOAD is refused" in r.json()["detail"]
+
+
+# ---------------------------------------------------------------------- service description
+
+
+@pytest.mark.parametrize("accept", [None, *GRAPH_TYPES])
+def test_service_description(client: TestClient, accept: str | None) -> None:
+    r = client.get("/sparql", headers={"accept": accept} if accept else {})
+    assert r.headers["content-type"].startswith(accept or "text/turtle")
+    triples = graph(r)
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    objects = {(p, o) for _, p, o in triples}
+    assert (f"<{sd}endpoint>", "<http://testserver/sparql>") in objects
+    for language in ("SPARQL11Query", "SPARQL11Update"):
+        assert (f"<{sd}supportedLanguage>", f"<{sd}{language}>") in objects
+    assert (f"<{sd}feature>", f"<{sd}UnionDefaultGraph>") in objects
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "JSON-LD",
+    ):
+        assert (f"<{sd}resultFormat>", f"<http://www.w3.org/ns/formats/{fmt}>") in objects
+    assert {o for p, o in objects if p == f"<{sd}name>"} >= {f"<{G1}>", f"<{G2}>"}
+
+
+def test_service_description_counts_triples(client: TestClient) -> None:
+    r = client.get("/sparql", headers={"accept": "text/turtle"})
+    q = f"""PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> PREFIX void: <http://rdfs.org/ns/void#>
+           SELECT ?n WHERE {{ ?d sd:namedGraph [ sd:name <{G1}> ; sd:graph [ void:triples ?n ] ] }}"""
+    store = ox.Store()
+    store.load(r.content, format=ox.RdfFormat.TURTLE)
+    rows = store.query(q)
+    assert isinstance(rows, ox.QuerySolutions)
+    assert [str(row["n"].value) for row in rows] == ["2"]
+
+
+# ---------------------------------------------------------------------- updates
+
+
+def test_update_needs_the_token(client: TestClient) -> None:
+    update = f"INSERT DATA {{ GRAPH <{EX}u> {{ <{EX}x> <{EX}p> 1 }} }}"
+    for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "Basic czNjcmV0LXRva2Vu"}):
+        r = client.post("/sparql", data={"update": update}, headers=headers)
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert solutions(run(client, "get", f"ASK {{ GRAPH <{EX}u> {{ ?s ?p ?o }} }}", "text/csv")) == []
+
+
+def test_update_without_a_configured_token_is_forbidden() -> None:
+    with make_client(small_store(Store.in_memory()), write_token=None) as c:
+        r = c.post("/sparql", data={"update": "CLEAR ALL"}, headers=AUTH)
+        assert r.status_code == 403 and "no write token" in r.json()["detail"]
+        assert len(solutions(run(c, "get", "SELECT * WHERE { ?s ?p ?o }"))) == 3
+
+
+@pytest.mark.parametrize("method", ["form", "direct"])
+def test_update_applies(client: TestClient, method: str) -> None:
+    g = f"{EX}updated-{method}"
+    update = f"INSERT DATA {{ GRAPH <{g}> {{ <{EX}x> rdfs:label 'X' }} }}"
+    if method == "form":
+        r = client.post("/sparql", data={"update": update}, headers=AUTH)
+    else:
+        r = client.post("/sparql", content=update, headers={**AUTH, "content-type": "application/sparql-update"})
+    assert r.status_code == 204 and r.content == b""
+    assert solutions(run(client, "get", f"SELECT ?l WHERE {{ GRAPH <{g}> {{ ?s rdfs:label ?l }} }}")) == [{"l": "X"}]
+    assert client.post("/sparql", data={"update": f"DROP GRAPH <{g}>"}, headers=AUTH).status_code == 204
+
+
+@pytest.mark.parametrize("method", ["form", "direct"])
+def test_update_using_graph_uri(client: TestClient, method: str) -> None:
+    g = f"{EX}copied-{method}"
+    update = f"INSERT {{ GRAPH <{g}> {{ ?s rdfs:label ?l }} }} WHERE {{ ?s rdfs:label ?l }}"
+    params = {"using-graph-uri": G2}
+    if method == "form":
+        r = client.post("/sparql", data={"update": update, **params}, headers=AUTH)
+    else:
+        r = client.post(
+            "/sparql", content=update, params=params, headers={**AUTH, "content-type": "application/sparql-update"}
+        )
+    assert r.status_code == 204, r.text
+    assert solutions(run(client, "get", f"SELECT ?l WHERE {{ GRAPH <{g}> {{ ?s rdfs:label ?l }} }}")) == [{"l": "C"}]
+    client.post("/sparql", data={"update": f"DROP GRAPH <{g}>"}, headers=AUTH)
+
+
+def test_using_named_graph_uri(client: TestClient) -> None:
+    g = f"{EX}copied-named"
+    update = f"INSERT {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?h {{ ?s ?p ?o }} }}"
+    r = client.post("/sparql", data={"update": update, "using-named-graph-uri": G1}, headers=AUTH)
+    assert r.status_code == 204
+    assert len(solutions(run(client, "get", f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"))) == 2
+    client.post("/sparql", data={"update": f"DROP GRAPH <{g}>"}, headers=AUTH)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"update": "INSERT DATA {"}, "syntax"),
+        ({"update": f"DROP GRAPH <{EX}nothing-here>"}, "does not exist"),
+        ({"update": f"WITH <{G1}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}", "using-graph-uri": G2}, "USING or WITH"),
+        ({"update": "CLEAR ALL", "default-graph-uri": G1}, "do not apply"),
+    ],
+)
+def test_update_errors(client: TestClient, data: dict[str, str], message: str) -> None:
+    r = client.post("/sparql", data=data, headers=AUTH)
+    assert r.status_code == 400 and message in r.json()["detail"]
+    assert len(solutions(run(client, "get", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))) == 3
+
+
+def test_update_then_reload_rewrites_changed_graphs() -> None:
+    """After an update, a reload of the bundled data does not trust its digests: it restores the graphs."""
+    store = Store.in_memory()
+    load_bundled(store)
+    with make_client(store) as c:
+        r = c.post("/sparql", data={"update": f"CLEAR GRAPH <{ONTOLOGY_GRAPH}>"}, headers=AUTH)
+        assert r.status_code == 204
+    assert store.count_triples(ONTOLOGY_GRAPH) == 0
+    assert load_bundled(store).changed
+    assert store.count_triples(ONTOLOGY_GRAPH) > 0 and store.count_triples(META_GRAPH) > 0
+
+
+# ---------------------------------------------------------------------- graph store
+
+TTL = {"content-type": "text/turtle"}
+ORG = """@prefix lx: <https://w3id.org/longarm/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/src> a lx:Source ; rdfs:label "A filing" ; dcterms:date "2024-01-15"^^xsd:date .
+<https://example.org/FR> a lx:Jurisdiction ; rdfs:label "France" ; lx:isoCode "FR" ; lx:jurisdictionKind lx:Country ;
+    dcterms:source <https://example.org/src> .
+<https://example.org/acme> a lx:Organization ; rdfs:label "%s" ; lx:organizationKind lx:Company ;
+    lx:incorporatedIn <https://example.org/FR> ; dcterms:source <https://example.org/src> .
+"""
+
+
+def labels_in(client: TestClient, g: str) -> list[str]:
+    r = client.get("/graph-store", params={"graph": g}, headers={"accept": "application/n-triples"})
+    return sorted(o.strip('"') for _, p, o in graph(r) if p.endswith("rdf-schema#label>"))
+
+
+def test_graph_store_crud(client: TestClient) -> None:
+    g = EX + "gsp/acme"
+    assert (
+        client.put("/graph-store", params={"graph": g}, content=ORG % "Acme", headers={**AUTH, **TTL}).status_code
+        == 201
+    )
+    assert labels_in(client, g) == ["A filing", "Acme", "France"]
+    assert (
+        client.put("/graph-store", params={"graph": g}, content=ORG % "Acme SAS", headers={**AUTH, **TTL}).status_code
+        == 204
+    )
+    assert labels_in(client, g) == ["A filing", "Acme SAS", "France"]
+    extra = f'<{EX}acme> <http://www.w3.org/2004/02/skos/core#altLabel> "ACME" .'
+    r = client.post(
+        "/graph-store", params={"graph": g}, content=extra, headers={**AUTH, "content-type": "application/n-triples"}
+    )
+    assert r.status_code == 204
+    assert len(graph(client.get("/graph-store", params={"graph": g}))) == 14
+    assert client.delete("/graph-store", params={"graph": g}, headers=AUTH).status_code == 204
+    assert client.get("/graph-store", params={"graph": g}).status_code == 404
+    assert client.delete("/graph-store", params={"graph": g}, headers=AUTH).status_code == 404
+
+
+@pytest.mark.parametrize("accept", GRAPH_TYPES)
+def test_graph_store_get_formats(client: TestClient, accept: str) -> None:
+    r = client.get("/graph-store", params={"graph": G1}, headers={"accept": accept})
+    assert r.headers["content-type"].startswith(accept)
+    assert len(graph(r)) == 2
+
+
+def test_graph_store_default_graph_is_the_union(client: TestClient) -> None:
+    union = graph(client.get("/graph-store?default"))
+    assert (
+        graph(client.get("/graph-store", params={"graph": G1}))
+        | graph(client.get("/graph-store", params={"graph": G2}))
+        <= union
+    )
+    r = client.put("/graph-store?default", content=ORG % "Acme", headers={**AUTH, **TTL})
+    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
+
+
+def test_graph_store_head(client: TestClient) -> None:
+    r = client.head("/graph-store", params={"graph": G1}, headers={"accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle") and r.content == b""
+    assert client.head("/graph-store", params={"graph": EX + "none"}).status_code == 404
+
+
+def test_graph_store_post_creates_a_new_graph(client: TestClient) -> None:
+    r = client.post("/graph-store", content=ORG % "Fresh", headers={**AUTH, **TTL})
+    assert r.status_code == 201
+    iri = r.json()["graph"]
+    assert iri.startswith(GRAPH_BASE + "user/graph-store/")
+    assert "Fresh" in labels_in(client, iri)
+    assert "Fresh" in graph(client.get(r.headers["location"])).__repr__()
+    client.delete("/graph-store", params={"graph": iri}, headers=AUTH)
+
+
+def test_graph_store_post_into_a_missing_graph_creates_it(client: TestClient) -> None:
+    g = EX + "gsp/posted"
+    assert (
+        client.post("/graph-store", params={"graph": g}, content=ORG % "P", headers={**AUTH, **TTL}).status_code == 201
+    )
+    client.delete("/graph-store", params={"graph": g}, headers=AUTH)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "message"),
+    [
+        ({"params": {"graph": EX + "x"}, "content": ORG % "Acme"}, 401, "Bearer"),
+        ({"params": {"graph": EX + "x"}, "content": "<a> <b> .", "headers": {**AUTH, **TTL}}, 400, "request body:1:"),
+        ({"params": {"graph": EX + "x"}, "content": "", "headers": {**AUTH, **TTL}}, 400, "no triples"),
+        ({"params": {"graph": EX + "x"}, "content": ORG % "Acme", "headers": AUTH}, 415, "Content-Type"),
+        (
+            {"params": {"graph": EX + "x"}, "content": ORG % "Acme", "headers": {**AUTH, "content-type": "image/png"}},
+            415,
+            "image/png",
+        ),
+        (
+            {"params": {"graph": ONTOLOGY_GRAPH}, "content": ORG % "Acme", "headers": {**AUTH, **TTL}},
+            403,
+            "managed by longarm",
+        ),
+        (
+            {"params": {"graph": "not an iri"}, "content": ORG % "Acme", "headers": {**AUTH, **TTL}},
+            400,
+            "invalid graph IRI",
+        ),
+        (
+            {"params": {"graph": EX + "x", "default": ""}, "content": ORG % "Acme", "headers": {**AUTH, **TTL}},
+            400,
+            "name one graph",
+        ),
+        ({"params": {}, "content": ORG % "Acme", "headers": {**AUTH, **TTL}}, 400, "name one graph"),
+    ],
+)
+def test_graph_store_put_errors(client: TestClient, kwargs: dict[str, Any], status: int, message: str) -> None:
+    r = client.put("/graph-store", **kwargs)
+    assert r.status_code == status, r.text
+    assert message in str(r.json()["detail"])
+    assert client.get("/graph-store", params={"graph": EX + "x"}).status_code == 404
+
+
+def test_graph_store_validates_against_the_shapes(client: TestClient) -> None:
+    body = (ROOT / "tests" / "fixtures" / "share-over-100.ttl").read_bytes()
+    r = client.put("/graph-store", params={"graph": EX + "bad"}, content=body, headers={**AUTH, **TTL})
+    assert r.status_code == 422
+    assert any("MaxInclusive" in v for v in r.json()["detail"])
+    assert client.get("/graph-store", params={"graph": EX + "bad"}).status_code == 404
+
+
+def test_graph_store_errors_on_reads_and_deletes(client: TestClient) -> None:
+    assert client.get("/graph-store").status_code == 400
+    assert client.get("/graph-store", params={"graph": G1}, headers={"accept": "text/csv"}).status_code == 406
+    assert client.delete("/graph-store", params={"graph": G1}).status_code == 401
+    assert client.delete("/graph-store", params={"graph": META_GRAPH}, headers=AUTH).status_code == 403
+    assert client.delete("/graph-store?default", headers=AUTH).status_code == 405
+
+
+# ---------------------------------------------------------------------- CORS
+
+
+def test_cors_preflight(client: TestClient) -> None:
+    r = client.options(
+        "/sparql",
+        headers={
+            "origin": "https://notebook.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization, content-type",
+        },
+    )
+    assert r.status_code == 200
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "POST" in r.headers["access-control-allow-methods"]
+    assert "authorization" in r.headers["access-control-allow-headers"].lower()
+
+
+def test_cors_on_answers(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": LABELS}, headers={"origin": "https://notebook.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "x-longarm-truncated" in r.headers["access-control-expose-headers"].lower()
+    r = client.options("/graph-store", headers={"origin": "https://x.example", "access-control-request-method": "PUT"})
+    assert r.status_code == 200 and "PUT" in r.headers["access-control-allow-methods"]
+
+
+# ---------------------------------------------------------------------- result cap
+
+
+def test_result_cap_truncates_and_says_so() -> None:
+    with make_client(small_store(Store.in_memory()), result_cap=2) as c:
+        r = run(c, "get", "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o", "text/csv")
+        assert r.headers["x-longarm-truncated"] == "true" and len(solutions(r)) == 2
+        r = run(c, "get", "CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
+        assert r.headers["x-longarm-truncated"] == "true" and len(graph(r)) == 2
+        r = run(c, "get", LABELS)
+        assert r.headers["x-longarm-truncated"] == "false" and len(solutions(r)) == 2
+
+
+def test_truncated_results_keep_every_kind_of_term() -> None:
+    """The capped path writes SPARQL JSON itself: it must match Oxigraph's own serialisation."""
+    store = small_store(Store.in_memory())
+    q = """SELECT ?s ?o ?b ?n ?t WHERE { ?s ?p ?o OPTIONAL { FILTER(false) BIND(1 AS ?none) }
+           BIND(BNODE() AS ?b) BIND(42 AS ?n) BIND("x"@en--ltr AS ?t) } ORDER BY ?s ?o"""
+    with make_client(store, result_cap=100) as c:
+        for accept in RESULT_TYPES:
+            ours = solutions(run(c, "get", q, accept))
+            theirs = store.query(q)
+            assert isinstance(theirs, ox.QuerySolutions)
+            expected = ox.parse_query_results(
+                theirs.serialize(format=ox.QueryResultsFormat.JSON), format=ox.QueryResultsFormat.JSON
+            )
+            assert isinstance(expected, ox.QuerySolutions)
+            names = [v.value for v in expected.variables]
+            rows = [{n: str(s[n].value) for n in names if s[n] is not None} for s in expected]
+            assert [{k: v for k, v in r.items() if k != "b"} for r in ours] == [
+                {k: v for k, v in r.items() if k != "b"} for r in rows
+            ]
+
+
+# ---------------------------------------------------------------------- the worker pool (on disk)
+
+
+@pytest.fixture
+def disk_store(tmp_path: Path) -> Store:
+    return small_store(Store.open(tmp_path / "store"))
+
+
+def test_disk_store_queries_run_in_workers_and_see_updates(disk_store: Store) -> None:
+    with make_client(disk_store, query_timeout=20.0) as c:
+        assert isinstance(c.app.state.query_runner, QueryPool)  # type: ignore[attr-defined]
+        assert [row["label"] for row in solutions(run(c, "get", LABELS))] == ["A", "C"]
+        update = f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}d> rdfs:label 'D' }} }}"
+        assert c.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+        assert [row["label"] for row in solutions(run(c, "get", LABELS))] == ["A", "C", "D"]
+        assert (
+            c.put("/graph-store", params={"graph": EX + "g4"}, content=ORG % "E", headers={**AUTH, **TTL}).status_code
+            == 201
+        )
+        assert "E" in [row["label"] for row in solutions(run(c, "form", LABELS))]
+
+
+def test_disk_store_deadline_stops_the_query(disk_store: Store) -> None:
+    with make_client(disk_store, query_timeout=1.0) as c:
+        started = time.monotonic()
+        r = run(c, "get", EXPLOSIVE)
+        assert r.status_code == 503 and "deadline" in r.json()["detail"]
+        assert time.monotonic() - started < 30  # generous: the deadline is 1 s
+        assert [row["label"] for row in solutions(run(c, "get", LABELS))] == ["A", "C"]  # a fresh worker answers
+
+
+def test_pool_rejects_memory_stores_and_reports_worker_errors(disk_store: Store) -> None:
+    with pytest.raises(ValueError, match="on-disk"):
+        QueryPool(Store.in_memory())
+    pool = QueryPool(disk_store, workers=1, timeout=20)
+    try:
+        with pytest.raises(QueryError, match="syntax"):
+            pool.run(QueryTask("SELECT WHERE {", "text/csv"))
+        assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\n"
+        workers = [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
+        assert len(workers) == 1
+        workers[0].kill()  # a worker that dies while idle is replaced
+        workers[0].join()
+        assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\n"
+    finally:
+        pool.close()
+    assert not [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
+    assert not disk_store.path.with_name("store.query-snapshots").exists()  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------- the lexical helpers
+
+
+def test_add_using_goes_before_each_modify_where() -> None:
+    update = """PREFIX ex: <https://example.org/>
+    DELETE WHERE { ?s ex:gone ?o } ;
+    INSERT DATA { ex:a ex:p "WHERE { }" } ;
+    DELETE { ?s ?p ?o } INSERT { ?s ?p 'where' } WHERE { ?s ?p ?o { SELECT ?s WHERE { ?s ?p ?o } } } ;
+    insert { ?s ex:q 1 } where { ?s ex:p ?o } # WHERE in a comment
+    """
+    out = add_using(update, [G1], [G2])
+    clause = f"USING <{G1}> USING NAMED <{G2}> "
+    assert out.count(clause) == 2
+    assert f"}} {clause}WHERE {{ ?s ?p ?o {{ SELECT ?s WHERE" in out
+    assert f"}} {clause}where {{ ?s ex:p ?o }}" in out
+    assert "DELETE WHERE { ?s ex:gone ?o }" in out
+
+
+def test_add_using_refuses_a_dataset_in_the_update() -> None:
+    with pytest.raises(QueryError, match="USING or WITH"):
+        add_using(f"DELETE {{ ?s ?p ?o }} USING <{G1}> WHERE {{ ?s ?p ?o }}", [G2], [])
+    with pytest.raises(QueryError, match="invalid graph IRI"):
+        add_using("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["not an IRI"], [])
+    assert add_using("INSERT DATA { <a:b> <a:c> 'USING' }", [G1], []) == "INSERT DATA { <a:b> <a:c> 'USING' }"
+
+
+@pytest.mark.parametrize(
+    ("query", "form", "dataset"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "select", False),
+        ("PREFIX select: <https://e.org/> ASK { ?s select:p ?from }", "ask", False),
+        ("# CONSTRUCT\nDESCRIBE <https://e.org/construct>", "describe", False),
+        ("construct { ?s ?p ?o } from <https://e.org/g> where { ?s ?p ?o }", "construct", True),
+        ("SELECT * FROM NAMED <https://e.org/g> WHERE { GRAPH ?g { ?s ?p 'FROM' } }", "select", True),
+        ("SELECT * WHERE { ?s ex:from-here ?o }", "select", False),
+        ("INSERT DATA { <a:b> <a:c> 'SELECT' }", None, False),
+    ],
+)
+def test_query_form_and_dataset(query: str, form: str | None, dataset: bool) -> None:
+    assert query_form(query) == form
+    assert declares_dataset(query) is dataset
+
+
+def test_store_honours_from_and_refuses_load() -> None:
+    store = small_store(Store.in_memory())
+    rows = store.select(f"SELECT ?label FROM <{G2}> WHERE {{ ?s rdfs:label ?label }}")
+    assert [str(r["label"].value) for r in rows] == ["C"]
+    with pytest.raises(QueryError, match="LOAD is refused"):
+        store.update("LOAD <file:///etc/hostname>")
