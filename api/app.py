@@ -22,6 +22,7 @@ from .routes.exposures import router as exposures_router
 from .routes.graph_store import router as graph_store_router
 from .routes.health import router as health_router
 from .routes.instruments import router as instruments_router
+from .routes.linked_data import router as linked_data_router
 from .routes.organizations import router as organizations_router
 from .routes.sparql import router as sparql_router
 from .routes.stats import router as stats_router
@@ -62,6 +63,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     app.include_router(sparql_router)
     app.include_router(graph_store_router)
+    app.include_router(linked_data_router)
     # Browsers may read from any origin; writes still need the bearer token (never a cookie).
     app.add_middleware(
         CORSMiddleware,
