@@ -38,6 +38,7 @@ from .loading import INFERRED_PREFIX, META_GRAPH
 from .store import Store
 
 __all__ = [
+    "RULE_KINDS",
     "Asset",
     "Contract",
     "Grant",
@@ -56,13 +57,15 @@ __all__ = [
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_RULE_KINDS = {
-    str(LX.SubjectCategoryRule),
-    str(LX.NexusRule),
-    str(LX.LocationRule),
-    str(LX.ControlRule),
-    str(LX.ConflictRule),
-}
+RULE_KINDS = frozenset(
+    {
+        str(LX.SubjectCategoryRule),
+        str(LX.NexusRule),
+        str(LX.LocationRule),
+        str(LX.ControlRule),
+        str(LX.ConflictRule),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,7 +562,7 @@ class _Builder:
             return vals[0] if vals else None
 
         rule_types: dict[str, set[str]] = defaultdict(set)
-        for kind in _RULE_KINDS:
+        for kind in RULE_KINDS:
             for node in types.get(kind, set()):
                 rule_types[node].add(kind)
         for s in types[str(LX.LegalInstrument)]:

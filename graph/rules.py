@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ..ontology.namespace import LX
 from .errors import LongarmError
 from .ownership import subsidiaries
-from .projection import Instrument, Projection, Rule, valid_at
+from .projection import RULE_KINDS, Instrument, Projection, Rule, valid_at
 
 __all__ = [
     "CONTESTED",
@@ -55,7 +55,6 @@ SUBJECT, NEXUS, LOCATION, CONTROL, CONFLICT = (
     str(LX.ControlRule),
     str(LX.ConflictRule),
 )
-RULE_KINDS = frozenset({SUBJECT, NEXUS, LOCATION, CONTROL, CONFLICT})
 
 _P = {
     name: str(getattr(LX, name))

@@ -113,8 +113,9 @@ class Store:
 
     def count_triples(self, graph: str | None = None) -> int:
         """Number of quads in `graph`, or in the whole store."""
-        g = ox.NamedNode(graph) if graph is not None else None
-        return sum(1 for _ in self._inner.quads_for_pattern(None, None, None, g))
+        if graph is None:
+            return len(self._inner)
+        return sum(1 for _ in self._inner.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
         """The triples of one named graph."""
@@ -232,14 +233,3 @@ class Store:
         finally:
             self.touch()
         self.flush()
-
-    def drop_graphs(self, graphs: Iterable[str]) -> None:
-        """Remove named graphs and their content, atomically."""
-        self._drop(graphs)
-        self.touch()
-        self.flush()
-
-    def _drop(self, graphs: Iterable[str]) -> None:
-        ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
-        if ops:
-            self._inner.update(" ;\n".join(ops))
