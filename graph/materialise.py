@@ -56,7 +56,7 @@ def materialise_exposures(store: Store, as_of: dt.date, mode: str = "strict") ->
         for e in [*answer.exposures, *answer.availability]:
             triples += exposures_as_triples(p, asset, as_of, e, generated)
             count += 1
-    store.replace_graphs({EXPOSURE_GRAPH: triples})
+    store.replace_graphs({EXPOSURE_GRAPH: triples}, derived=True)
     return count
 
 

@@ -25,6 +25,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import time
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -35,6 +37,7 @@ import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
 from .loading import INFERRED_PREFIX, META_GRAPH
+from .snapshot import load_snapshot, save_snapshot
 from .store import Store
 
 __all__ = [
@@ -239,6 +242,9 @@ class Projection:
     may_imply: dict[str, set[str]] = field(default_factory=dict)
     universal_categories: set[str] = field(default_factory=set)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
+    #: Indexes derived from the facts for one question shape (e.g. which groups have a
+    #: subsidiary in a country, by date), built on first use; never cleared like the memo.
+    indexes: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     def label(self, iri: str) -> str:
         """The label of a node, or the last segment of its IRI."""
@@ -291,19 +297,43 @@ def valid_at(fact: _Dated, as_of: dt.date) -> bool:
 def build_projection(store: Store) -> Projection:
     """Read the store (all graphs but inferred and provenance ones) into a projection."""
     graphs = [g for g in store.named_graphs() if g != META_GRAPH and not g.startswith(INFERRED_PREFIX)]
-    return _Builder(store.oxigraph, graphs).build()
+    # Millions of small objects and no cycles among them: the cyclic collector would only
+    # walk them again and again while they are made, and, once they are made, at every
+    # full collection (tens of milliseconds at a million organizations, in the middle of
+    # some answer). So it is off while building, and the result is frozen out of its reach
+    # (gc.freeze; reference counting still frees the projection when it is replaced).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        projection = _Builder(store.oxigraph, graphs).build()
+        gc.freeze()
+        return projection
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _CACHE: weakref.WeakKeyDictionary[Store, tuple[object, Projection]] = weakref.WeakKeyDictionary()
 
 
-def projection_for(store: Store) -> Projection:
-    """The projection of `store`, rebuilt only when the store has changed."""
+def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
+    """The projection of `store`, rebuilt only when the store has changed.
+
+    An on-disk store keeps a snapshot of its projection beside it
+    (:mod:`longarm.graph.snapshot`): the first call after a restart loads it instead of
+    re-reading the store, as long as the store has not changed since. A build that took
+    at least `snapshot_after` seconds is saved as the new snapshot.
+    """
     key = store.version()
     cached = _CACHE.get(store)
     if cached is not None and cached[0] == key:
         return cached[1]
-    projection = build_projection(store)
+    projection = load_snapshot(store)
+    if projection is None:
+        start, revision = time.perf_counter(), store.revision()
+        projection = build_projection(store)
+        if revision is not None and time.perf_counter() - start >= snapshot_after:
+            save_snapshot(store, projection, revision)
     _CACHE[store] = (key, projection)
     return projection
 
@@ -318,12 +348,15 @@ class _Builder:
         self.strings: dict[str, str] = {}
 
     def scan(self, predicate: object) -> Iterator[tuple[str, object]]:
-        pred = ox.NamedNode(str(predicate))
+        # A SELECT of the two columns, over the chosen graphs as the default graph, decodes
+        # only the subject and the object: reading quads would also decode the predicate
+        # and the graph of every quad, which on disk costs a RocksDB lookup each. The
+        # predicate is one of our own constants, serialised by Oxigraph, never user text.
+        query = f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(str(predicate))} ?o }}"
         strings = self.strings
-        for g in self.graphs:
-            for q in self.inner.quads_for_pattern(None, pred, None, g):
-                key = _key(q.subject)
-                yield strings.setdefault(key, key), q.object
+        for s, o in self.inner.query(query, default_graph=self.graphs):  # type: ignore[misc]
+            key = _key(s)
+            yield strings.setdefault(key, key), o
 
     def values(self, predicate: object) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
@@ -331,6 +364,16 @@ class _Builder:
         for s, o in self.scan(predicate):
             text = _text(o)
             out[s].append(strings.setdefault(text, text))
+        return out
+
+    def single(self, predicate: object) -> dict[str, str]:
+        """The first value of `predicate` for each subject (a single-valued property)."""
+        out: dict[str, str] = {}
+        strings = self.strings
+        for s, o in self.scan(predicate):
+            if s not in out:
+                text = _text(o)
+                out[s] = strings.setdefault(text, text)
         return out
 
     def build(self) -> Projection:
@@ -345,10 +388,10 @@ class _Builder:
                     p.labels.setdefault(s, _text(o))
         alt = self.values(SKOS.altLabel)
         sources = self.values(DCTERMS.source)
-        confidence = {s: v[0] for s, v in self.values(LX.confidence).items()}
+        confidence = self.single(LX.confidence)
         caveats = self.values(LX.caveat)
-        vfrom = {s: _date(v[0]) for s, v in self.values(LX.validFrom).items()}
-        vuntil = {s: _date(v[0]) for s, v in self.values(LX.validUntil).items()}
+        vfrom = {s: _date(v) for s, v in self.single(LX.validFrom).items()}
+        vuntil = {s: _date(v) for s, v in self.single(LX.validUntil).items()}
 
         def dated(obj: _Dated) -> None:
             obj.valid_from = vfrom.get(obj.iri)
@@ -358,14 +401,14 @@ class _Builder:
             obj.caveats = caveats.get(obj.iri, _NO_VALUES)
 
         # sources
-        dates = {s: v[0] for s, v in self.values(DCTERMS.date).items()}
-        retrieved = {s: v[0] for s, v in self.values(LX.retrievedOn).items()}
-        urls = {s: v[0] for s, v in self.values(LX.url).items()}
+        dates = self.single(DCTERMS.date)
+        retrieved = self.single(LX.retrievedOn)
+        urls = self.single(LX.url)
         for s in types[str(LX.Source)]:
             p.sources[s] = SourceRef(s, p.labels.get(s, s), dates.get(s) or retrieved.get(s), urls.get(s))
 
         # jurisdictions
-        iso = {s: v[0] for s, v in self.values(LX.isoCode).items()}
+        iso = self.single(LX.isoCode)
         for s in types[str(LX.Jurisdiction)]:
             p.jurisdictions[s] = iso.get(s) or p.labels.get(s, s)
             p.jurisdiction_sources[s] = sources.get(s, [])
@@ -373,16 +416,16 @@ class _Builder:
             p.member_of[s] = set(vs)
 
         # organizations
-        kind = {s: v[0] for s, v in self.values(LX.organizationKind).items()}
+        kind = self.single(LX.organizationKind)
         inc, hq, est = (
             self.values(LX.incorporatedIn),
             self.values(LX.headquarteredIn),
             self.values(LX.hasEstablishmentIn),
         )
-        branch = {s: v[0] for s, v in self.values(LX.branchOf).items()}
+        branch = self.single(LX.branchOf)
         cats = self.values(LX.subjectCategory)
-        lei = {s: v[0] for s, v in self.values(LX.lei).items()}
-        wd = {s: v[0] for s, v in self.values(LX.wikidata).items()}
+        lei = self.single(LX.lei)
+        wd = self.single(LX.wikidata)
         for s in types[str(LX.Organization)]:
             org = Org(
                 s,
@@ -403,43 +446,43 @@ class _Builder:
             if org.branch_of:
                 p.branches.setdefault(org.branch_of, set()).add(s)
 
-        # ownership interests
-        one = {
-            str(pred): {s: v[0] for s, v in self.values(pred).items()}
+        # ownership interests (one dict per column, looked up once: not per interest)
+        owners, owneds, ikind, indirect = (
+            self.single(pred) for pred in (LX.owner, LX.owned, LX.interestKind, LX.indirect)
+        )
+        cap, cap_min, cap_max, votes, votes_min, votes_max = (
+            {s: _num(v) for s, v in self.single(pred).items()}
             for pred in (
-                LX.owner,
-                LX.owned,
-                LX.interestKind,
                 LX.shareOfCapital,
                 LX.shareOfCapitalMin,
                 LX.shareOfCapitalMax,
                 LX.shareOfVotes,
                 LX.shareOfVotesMin,
                 LX.shareOfVotesMax,
-                LX.indirect,
             )
-        }
+        )
+        labels, interests, add_edge = p.labels, p.interests, p.ownership.add_edge
         for s in types[str(LX.OwnershipInterest)]:
-            owner, owned = one[str(LX.owner)].get(s), one[str(LX.owned)].get(s)
+            owner, owned = owners.get(s), owneds.get(s)
             if owner is None or owned is None:
                 continue
             i = Interest(
                 s,
                 owner=owner,
                 owned=owned,
-                kind=one[str(LX.interestKind)].get(s, ""),
-                capital=_num(one[str(LX.shareOfCapital)].get(s)),
-                capital_min=_num(one[str(LX.shareOfCapitalMin)].get(s)),
-                capital_max=_num(one[str(LX.shareOfCapitalMax)].get(s)),
-                votes=_num(one[str(LX.shareOfVotes)].get(s)),
-                votes_min=_num(one[str(LX.shareOfVotesMin)].get(s)),
-                votes_max=_num(one[str(LX.shareOfVotesMax)].get(s)),
-                indirect=one[str(LX.indirect)].get(s) == "true",
-                label=p.labels.get(s),
+                kind=ikind.get(s, ""),
+                capital=cap.get(s),
+                capital_min=cap_min.get(s),
+                capital_max=cap_max.get(s),
+                votes=votes.get(s),
+                votes_min=votes_min.get(s),
+                votes_max=votes_max.get(s),
+                indirect=indirect.get(s) == "true",
+                label=labels.get(s),
             )
             dated(i)
-            p.interests[s] = i
-            p.ownership.add_edge(owner, owned, key=s)
+            interests[s] = i
+            add_edge(owner, owned, key=s)
 
         # regions and services
         for s, vs in self.values(LX.locatedIn).items():

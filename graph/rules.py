@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from ..ontology.namespace import LX
 from .errors import LongarmError
-from .ownership import subsidiaries
-from .projection import RULE_KINDS, Instrument, Projection, Rule, valid_at
+from .ownership import controllers_of_any
+from .projection import RULE_KINDS, Instrument, Interest, Projection, Rule, valid_at
 
 __all__ = [
     "CONTESTED",
@@ -329,13 +329,7 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
                 return [Step(branch, _P["branchOf"], org, branch), *where]
         return None
     if nexus == _N["SubsidiaryPresence"]:
-        # Walking a whole group down is the costly part of an answer: remember the outcome
-        # on the projection (it depends only on the facts and the date).
-        key = ("subsidiary presence", org, area, as_of)
-        if key not in p.memo:
-            p.memo[key] = _subsidiary_in(p, org, area, as_of)
-        found_steps = p.memo[key]
-        return list(found_steps) if isinstance(found_steps, list) else None
+        return _subsidiary_in(p, org, area, as_of)
     if nexus in (_N["ServingPersonsInJurisdiction"], _N["OfferingServicesInUnion"]):
         found = _org_in(p, org, "hasEstablishmentIn", entity.establishments, area)
         if found is not None:
@@ -359,17 +353,37 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
 
 
 def _subsidiary_in(p: Projection, org: str, area: str, as_of: dt.date) -> list[Step] | None:
-    for chain in subsidiaries(p, org, as_of, max_depth=6):
-        sub = p.orgs.get(chain.controller)
-        if sub is None:
-            continue
-        where = _org_in(p, chain.controller, "incorporatedIn", sub.incorporated, area)
-        if where is not None:
-            links = [
-                s for c in chain.links for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
-            ]
-            return [*links, *where]
-    return None
+    """The chain down to a subsidiary of `org` incorporated in `area` (controlled, ≤ 6 links)."""
+    found = _presence_index(p, area, as_of).get(org)
+    if found is None:
+        return None
+    steps: list[Step] = []
+    node, depth = org, found[2]
+    for _ in range(depth):  # follow the index down: exactly `depth` links to the subsidiary
+        child, interest, _d = _presence_index(p, area, as_of)[node]
+        steps += _interest_steps(interest.iri, interest.owner, interest.owned)
+        node = child
+    where = _org_in(p, node, "incorporatedIn", p.orgs[node].incorporated, area)
+    return None if where is None else [*steps, *where]
+
+
+def _presence_index(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple[str, Interest, int]]:
+    """Every organization that controls one incorporated in `area`, with the way down.
+
+    Built once per (area, date) by one walk up from all the organizations incorporated
+    there (:func:`~longarm.graph.ownership.controllers_of_any`) and kept on the
+    projection: asking whether a 20 000-entity group has a subsidiary in the United
+    States is then a lookup, not a walk down the group.
+    """
+    key = ("subsidiary presence", area, as_of)
+    index = p.indexes.get(key)
+    if index is None:
+        incorporations: set[str] = set().union(*(o.incorporated for o in p.orgs.values()))
+        places = {j for j in incorporations if p.within(j, area)}
+        targets = [o.iri for o in p.orgs.values() if not places.isdisjoint(o.incorporated)]
+        index = controllers_of_any(p, targets, as_of, max_depth=6)
+        p.indexes[key] = index
+    return index  # type: ignore[return-value]
 
 
 def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:

@@ -21,7 +21,9 @@ Examples
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,9 +63,44 @@ class Store:
         fingerprint = hash(frozenset(str(q) for q in self._inner.quads_for_pattern(None, None, None, meta)))
         return self._generation, fingerprint
 
-    def touch(self) -> None:
-        """Record that the content changed (done by every write method)."""
+    def touch(self, *, revise: bool = True) -> None:
+        """Record that the content changes or changed (done by every write method).
+
+        Besides the in-process counter, an on-disk store draws a new random
+        :meth:`revision`, so that a projection snapshot saved for older content is never
+        taken for the current one, even by another process. Writers call this before and
+        after they write: a snapshot built while a write is under way is saved under a
+        revision that no longer holds once it is done.
+        """
         self._generation += 1
+        if self.path is None or not revise:
+            return
+        target = self._revision_path()
+        temp = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            temp.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
+            temp.replace(target)
+        except OSError as exc:
+            raise StoreError(f"cannot record the store's revision in {target}: {exc}") from exc
+
+    def revision(self) -> str | None:
+        """A random token that changes with every write made through :class:`Store`.
+
+        Kept beside an on-disk store (``<store>.revision``), so it survives restarts and
+        keys on-disk snapshots of derived data (:mod:`longarm.graph.snapshot`). None in
+        memory, and before the first write through this class (e.g. a store another tool
+        filled: such writes are not seen).
+        """
+        if self.path is None:
+            return None
+        try:
+            return self._revision_path().read_text(encoding="ascii").strip() or None
+        except OSError:
+            return None
+
+    def _revision_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.name + ".revision")
 
     # ------------------------------------------------------------------ opening
 
@@ -198,6 +235,7 @@ class Store:
         :class:`QueryError`, see :func:`~longarm.graph.sparql_guard.check_no_outbound`.
         """
         check_no_outbound(update)
+        self.touch()
         try:
             self._inner.update(update, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -210,7 +248,7 @@ class Store:
             self.touch()
         self.flush()
 
-    def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+    def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]], *, derived: bool = False) -> None:
         """Replace the content of each named graph with the given triples, in one transaction.
 
         The whole replacement is one SPARQL update (``DROP`` then ``INSERT DATA`` per
@@ -218,6 +256,10 @@ class Store:
         ones, never a mix, and a failure changes nothing. The update text holds only
         terms serialised by Oxigraph itself (N-Triples escaping) and graph IRIs checked
         by :class:`pyoxigraph.NamedNode`; no user string is spliced into it.
+
+        `derived` graphs hold facts computed from the others (the inferred exposures):
+        writing them keeps the store's :meth:`revision`, which keys snapshots of what is
+        derived from the asserted facts.
         """
         operations = []
         for target, triples in graphs.items():
@@ -226,10 +268,11 @@ class Store:
             if triples:
                 body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
                 operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+        self.touch(revise=not derived)
         try:
             self._inner.update(" ;\n".join(operations))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs: {exc}") from exc
         finally:
-            self.touch()
+            self.touch(revise=not derived)
         self.flush()

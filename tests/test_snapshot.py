@@ -1,0 +1,103 @@
+"""Projection snapshots: used after a restart, never once the store has changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from longarm.graph import projection as projection_module
+from longarm.graph.loading import load_bundled
+from longarm.graph.projection import build_projection, iri, projection_for
+from longarm.graph.snapshot import load_snapshot, save_snapshot, snapshot_path
+from longarm.graph.store import Store
+
+T = ox.Triple(ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p"), ox.Literal("x"))
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundled store on disk; tests reopen it as a restart would."""
+    path = tmp_path_factory.mktemp("snap") / "store"
+    store = Store.open(path)
+    load_bundled(store, validate=False)
+    store.flush()
+    del store
+    return path
+
+
+def test_a_memory_store_has_no_snapshot() -> None:
+    store = Store.in_memory()
+    store.replace_graphs({"https://e.org/g": [T]})
+    assert store.revision() is None and snapshot_path(store) is None
+    assert not save_snapshot(store, build_projection(store))
+
+
+def test_every_write_draws_a_new_revision_but_derived_graphs_keep_it(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s")
+    assert store.revision() is None
+    store.replace_graphs({"https://e.org/g": [T]})
+    first = store.revision()
+    store.update("INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/b> <https://e.org/p> 1 } }")
+    second = store.revision()
+    store.replace_graphs({"https://e.org/inferred": [T]}, derived=True)
+    assert first is not None and second is not None and first != second
+    assert store.revision() == second
+
+
+def test_the_snapshot_round_trips_the_projection(disk_store: Path) -> None:
+    store = Store.open(disk_store)
+    built = build_projection(store)
+    built.memo[("x",)] = 1
+    assert save_snapshot(store, built)
+    assert built.memo == {("x",): 1}  # the memo is kept in memory, not saved
+    loaded = load_snapshot(store)
+    assert loaded is not None and loaded.memo == {}
+    assert loaded.orgs.keys() == built.orgs.keys()
+    assert loaded.interests.keys() == built.interests.keys()
+    assert sorted(loaded.ownership.edges(keys=True)) == sorted(built.ownership.edges(keys=True))
+    assert loaded.orgs[iri("org", "bleu")].label == "Bleu"
+    assert loaded.instruments.keys() == built.instruments.keys()
+
+
+def test_a_restart_loads_the_snapshot_instead_of_reading_the_store(
+    disk_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(disk_store)
+    projection_for(store, snapshot_after=0.0)
+    del store
+
+    def no_build(_: Store) -> None:
+        raise AssertionError("the store was read again")
+
+    monkeypatch.setattr(projection_module, "build_projection", no_build)
+    restarted = Store.open(disk_store)
+    assert projection_for(restarted).orgs[iri("org", "bleu")].label == "Bleu"
+
+
+def test_a_write_makes_the_snapshot_stale(disk_store: Path) -> None:
+    store = Store.open(disk_store)
+    assert save_snapshot(store, build_projection(store))
+    store.replace_graphs({"https://e.org/user/extra": [T]})
+    assert load_snapshot(store) is None
+
+
+def test_a_projection_built_during_a_write_is_not_saved(disk_store: Path) -> None:
+    store = Store.open(disk_store)
+    before = store.revision()
+    built = build_projection(store)
+    store.replace_graphs({"https://e.org/user/extra": []})
+    assert not save_snapshot(store, built, before)
+    assert load_snapshot(store) is None
+
+
+def test_a_damaged_snapshot_is_ignored(disk_store: Path) -> None:
+    store = Store.open(disk_store)
+    assert save_snapshot(store, build_projection(store))
+    path = snapshot_path(store)
+    assert path is not None
+    path.write_bytes(path.read_bytes()[:200])
+    assert load_snapshot(store) is None
+    path.write_bytes(b"not a pickle")
+    assert load_snapshot(store) is None
