@@ -293,7 +293,7 @@ def controllers_of_any(
     >>> p = Projection()
     >>> for a, b, share in (("top", "mid", 60.0), ("mid", "leaf", 100.0), ("other", "mid", 40.0)):
     ...     p.interests[a + b] = Interest(a + b, owner=a, owned=b, capital=share)
-    ...     p.ownership.add_edge(a, b, key=a + b)
+    ...     _ = p.ownership.add_edge(a, b, key=a + b)
     >>> found = controllers_of_any(p, ["leaf"], dt.date(2026, 1, 1))
     >>> sorted((k, v[0], v[2]) for k, v in found.items())
     [('mid', 'leaf', 1), ('top', 'mid', 2)]
