@@ -18,6 +18,7 @@ from ..graph.store import Store
 from .errors import install_error_handlers
 from .routes.data import router as data_router
 from .routes.entities import router as entities_router
+from .routes.export import router as export_router
 from .routes.exposures import router as exposures_router
 from .routes.graph_store import router as graph_store_router
 from .routes.health import router as health_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         instruments_router,
         data_router,
         stats_router,
+        export_router,
     ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(sparql_router)

@@ -14,7 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from ..graph.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
 from ..graph.errors import InputError, LongarmError, QueryError, StoreError, ValidationError
+from ..graph.export import FORMATS as EXPORT_FORMATS
+from ..graph.export import serialize
 from ..graph.loading import (
     Document,
     LoadReport,
@@ -112,6 +115,23 @@ def build_parser() -> argparse.ArgumentParser:
     _dated(p)
     p.add_argument("--mode", choices=MODES, default="strict")
     p.set_defaults(func=cmd_infer)
+
+    p = sub.add_parser(
+        "export", help="export the whole graph or an entity's neighbourhood (GraphML, GEXF, DOT, BODS, RDF …)"
+    )
+    p.add_argument("ref", nargs="?", metavar="REF", help="the centre of the neighbourhood (default: the whole graph)")
+    p.add_argument(
+        "--format", choices=tuple(EXPORT_FORMATS), help="the format (default: from the extension of -o FILE)"
+    )
+    p.add_argument(
+        "--depth",
+        type=int,
+        default=DEFAULT_DEPTH,
+        help=f"relations away from REF, 0 to {MAX_DEPTH} (default: {DEFAULT_DEPTH})",
+    )
+    _dated(p)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="benchmarks at synthetic scale (see benchmarks/)")
     p.add_argument("bench_args", nargs=argparse.REMAINDER, help="'compel' and its options (--help for them)")
@@ -283,6 +303,37 @@ def cmd_infer(args: argparse.Namespace, settings: Settings) -> int:
     n = materialise_exposures(store, as_of, args.mode)
     print(f"wrote {n} exposures as of {as_of.isoformat()} ({args.mode} mode) to <{EXPOSURE_GRAPH}>")
     return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    fmt = args.format or _export_format(args.output)
+    store = Store.open(settings.store_path)
+    center = resolve_center(projection_for(store), args.ref) if args.ref is not None else None
+    g = entity_graph(store, center, as_of=args.as_of or dt.date.today(), depth=args.depth)
+    data = serialize(store, g, fmt, center)
+    if args.output is None:
+        text = data.decode("utf-8")
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    try:
+        args.output.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {args.output}: {exc.strerror}") from None
+    interests = sum(1 for *_, d in g.edges(data=True) if d["relation"] == "interest")
+    print(
+        f"{g.graph['name']}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges "
+        f"({interests} ownership interests), {EXPORT_FORMATS[fmt].title} written to {args.output}"
+    )
+    return 0
+
+
+def _export_format(output: Path | None) -> str:
+    """The export format named by the extension of `output` (longest extension first)."""
+    name = output.name.lower() if output is not None else ""
+    for fmt in sorted(EXPORT_FORMATS.values(), key=lambda f: -len(f.extension)):
+        if name.endswith(fmt.extension):
+            return fmt.name
+    raise InputError(f"give --format ({', '.join(EXPORT_FORMATS)}), or -o FILE with a known extension")
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -44,6 +44,7 @@ __all__ = [
     "RULE_KINDS",
     "Asset",
     "Contract",
+    "Dated",
     "Grant",
     "Instrument",
     "Interest",
@@ -89,6 +90,10 @@ class _Dated:
     sources: list[str] = field(default_factory=list)
     confidence: str | None = None
     caveats: list[str] = field(default_factory=list)
+
+
+#: The public name of the dated, sourced fact base class (exports and charts read it).
+Dated = _Dated
 
 
 @dataclass(slots=True)
