@@ -251,6 +251,26 @@ class Projection:
     #: subsidiary in a country, by date), built on first use; never cleared like the memo.
     indexes: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a snapshot holds: the facts, not what is derived from them.
+
+        The ownership multigraph is rebuilt from the interests when loaded (networkx keeps
+        four nested dicts per edge: pickling them costs more than making them again), and
+        the memo and indexes are left out.
+        """
+        state = dict(self.__dict__)
+        state["ownership"] = list(self.ownership.nodes)
+        state["memo"], state["indexes"] = {}, {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        nodes = state.pop("ownership")
+        self.__dict__.update(state)
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        graph.add_nodes_from(nodes)  # type: ignore[arg-type]
+        graph.add_edges_from((i.owner, i.owned, key) for key, i in self.interests.items())
+        self.ownership = graph
+
     def label(self, iri: str) -> str:
         """The label of a node, or the last segment of its IRI."""
         return self.labels.get(iri) or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

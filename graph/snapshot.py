@@ -44,7 +44,7 @@ __all__ = ["load_snapshot", "save_snapshot", "snapshot_path"]
 
 _MAGIC = "longarm-projection"
 #: Bump when the projection's classes change shape: older snapshots are then ignored.
-FORMAT = 2
+FORMAT = 3
 
 
 def snapshot_path(store: Store) -> Path | None:
@@ -60,15 +60,14 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
     `revision` is the store's revision read before the projection was built: if the
     store has been written since, the projection may mix old and new facts and is not
     saved. The file is written under a temporary name and renamed, so a reader never
-    sees half of it. The projection's memo and indexes are not saved.
+    sees half of it. The projection's memo and indexes are not saved
+    (:meth:`~longarm.graph.projection.Projection.__getstate__`).
     """
     path, current = snapshot_path(store), store.revision()
     if path is None or current is None or (revision is not None and revision != current):
         return False
     revision = current
     temp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    memo, indexes = projection.memo, projection.indexes
-    projection.memo, projection.indexes = {}, {}
     try:
         with temp.open("wb") as out:
             pickle.dump((_MAGIC, FORMAT, revision), out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -77,8 +76,6 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
     except OSError:
         temp.unlink(missing_ok=True)
         return False
-    finally:
-        projection.memo, projection.indexes = memo, indexes
     return True
 
 
