@@ -47,7 +47,7 @@ from longarm.graph.snapshot import load_snapshot, save_snapshot
 from longarm.graph.store import Store, Term
 from longarm.ontology.namespace import PREFIXES
 
-from .synthetic import SyntheticConfig, Tally, asset_iri, generate
+from .synthetic import GRAPHS, SyntheticConfig, Tally, asset_iri, generate
 
 __all__ = [
     "AS_OF",
@@ -184,6 +184,7 @@ def run(
     mode: str = "strict",
     as_of: dt.date = AS_OF,
     in_process: bool = True,
+    reuse: bool = False,
 ) -> dict[str, Any]:
     """Build the store and the projection at `orgs` organizations, time both ways; return the report.
 
@@ -205,9 +206,18 @@ def run(
         The date the questions are asked for.
     in_process : bool
         Time the reach engine (turn off to time SPARQL alone).
+    reuse : bool
+        `store_dir` already holds a store this benchmark built (``--store DIR`` of an
+        earlier run): skip generating and loading, and start as a server restart would,
+        from the projection's snapshot if it is current (else build it). `orgs` is then
+        read from the store.
     """
     if queries < 1:
         raise ValueError("queries must be at least 1")
+    if reuse:
+        if store_dir is None or not store_dir.is_dir() or not any(store_dir.iterdir()):
+            raise ValueError("--reuse needs --store DIR holding a store an earlier run built")
+        return _rerun(store_dir, queries=queries, seed=seed, mode=mode, as_of=as_of, in_process=in_process)
     temp = store_dir is None and not memory
     where = Path(tempfile.mkdtemp(prefix="longarm-bench-")) / "store" if temp else store_dir
     if where is not None and not memory and where.exists() and any(where.iterdir()):
@@ -247,6 +257,34 @@ def run(
     return report
 
 
+def _rerun(
+    where: Path, *, queries: int, seed: int, mode: str, as_of: dt.date, in_process: bool
+) -> dict[str, Any]:
+    """Time the questions on a store an earlier run built and kept (see :func:`run`)."""
+    store = Store.open(where)
+    counts = {
+        name: int(next(iter(store.query(_COUNT.format(cls=cls), default_graphs=[GRAPHS[name]])))[0].value)
+        for name, cls in (("orgs", "lx:Organization"), ("assets", "lx:DataAsset"))
+    }
+    report: dict[str, Any] = {
+        "orgs": counts["orgs"],
+        "seed": seed,
+        "queries": queries,
+        "mode": mode,
+        "as_of": as_of.isoformat(),
+        "store": str(where),
+        "store_kept": True,
+        "reused": True,
+        "assets": counts["assets"],
+        "store_quads": len(store.oxigraph),
+    }
+    _measure(store, report, seed, queries, counts["assets"], mode, as_of, in_process, restart_first=True)
+    return report
+
+
+_COUNT = "SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a {cls} }}"
+
+
 def _measure(
     store: Store,
     report: dict[str, Any],
@@ -256,9 +294,21 @@ def _measure(
     mode: str,
     as_of: dt.date,
     in_process: bool,
+    restart_first: bool = False,
 ) -> None:
-    """Build the projection, then time both ways on the same random assets; fill `report`."""
+    """Build the projection, then time both ways on the same random assets; fill `report`.
+
+    With `restart_first`, a current snapshot is loaded instead, as a restarted server would.
+    """
     gc.collect()
+    if restart_first:
+        start = time.perf_counter()
+        restarted = load_snapshot(store)
+        if restarted is not None:
+            report["projection_restart_s"] = time.perf_counter() - start
+            report["rss_after_projection_mb"], report["peak_rss_after_projection_mb"] = _rss_now_mb(), _peak_rss_mb()
+            _ask(store, restarted, report, seed, queries, n_assets, mode, as_of, in_process)
+            return
     start = time.perf_counter()
     projection = build_projection(store)
     report["projection_s"] = time.perf_counter() - start
@@ -276,6 +326,21 @@ def _measure(
         if loaded is None:
             raise RuntimeError("the projection snapshot just saved could not be loaded")
         projection = loaded
+    _ask(store, projection, report, seed, queries, n_assets, mode, as_of, in_process)
+
+
+def _ask(
+    store: Store,
+    projection: Projection,
+    report: dict[str, Any],
+    seed: int,
+    queries: int,
+    n_assets: int,
+    mode: str,
+    as_of: dt.date,
+    in_process: bool,
+) -> None:
+    """Ask about the same random assets in process and in SPARQL; fill `report`."""
     rng = random.Random(seed + 1)
     warm_up, *assets = [asset_iri(rng.randrange(n_assets)) for _ in range(queries + 1)]
     if in_process:
@@ -354,6 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42, help="seed of the generator (default 42)")
     parser.add_argument("--store", type=Path, default=None, help="directory for the on-disk store (kept)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store")
+    parser.add_argument(
+        "--reuse", action="store_true", help="--store DIR holds a store an earlier run kept: time a restart on it"
+    )
     parser.add_argument("--memory", action="store_true", help="use an in-memory store")
     parser.add_argument("--mode", choices=("strict", "practical"), default="strict")
     parser.add_argument("--sparql-only", action="store_true", help="do not time the in-process engine")
@@ -371,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             memory=args.memory,
             mode=args.mode,
             in_process=not args.sparql_only,
+            reuse=args.reuse,
         )
     except ValueError as exc:
         parser.error(str(exc))

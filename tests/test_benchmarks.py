@@ -98,8 +98,13 @@ def test_the_generated_data_conforms_to_the_shapes() -> None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return run(2000, queries=20, seed=1, store_dir=tmp_path_factory.mktemp("bench") / "store")
+def bench_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bench") / "store"
+
+
+@pytest.fixture(scope="module")
+def report(bench_store: Path) -> dict[str, Any]:
+    return run(2000, queries=20, seed=1, store_dir=bench_store)
 
 
 def test_the_report_has_every_field_with_sane_values(report: dict[str, Any]) -> None:
@@ -137,6 +142,24 @@ def test_the_report_has_every_field_with_sane_values(report: dict[str, Any]) -> 
     table = format_report(r)
     assert "projection build" in table and "compel p50 / p95 / mean" in table and "peak RSS" in table
     assert "target" not in table  # targets are checked at 1M organizations only
+
+
+def test_an_on_disk_run_times_a_restart_from_the_snapshot(report: dict[str, Any]) -> None:
+    assert report["snapshot_save_s"] > 0 and report["projection_restart_s"] > 0
+    assert "projection at restart (snapshot)" in format_report(report)
+
+
+def test_a_kept_store_can_be_asked_again_as_after_a_restart(report: dict[str, Any], bench_store: Path) -> None:
+    again = run(0, queries=20, seed=1, store_dir=bench_store, reuse=True)
+    assert again["reused"] and (again["orgs"], again["assets"]) == (2000, 10)
+    assert "projection_s" not in again and again["projection_restart_s"] > 0  # from the snapshot
+    assert again["exposures_mean"] == report["exposures_mean"]  # the same questions, the same answers
+    assert again["sparql_rows_mean"] == report["sparql_rows_mean"]
+
+
+def test_reuse_needs_a_kept_store(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="--reuse needs"):
+        run(0, queries=2, seed=3, store_dir=tmp_path, reuse=True)
 
 
 def test_the_temporary_store_is_removed() -> None:
