@@ -11,13 +11,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 
 from ..graph.loading import load_bundled
 from ..graph.store import Store
 from .errors import install_error_handlers
+from .routes.charts import router as charts_router
 from .routes.data import router as data_router
 from .routes.entities import router as entities_router
+from .routes.explorer import router as explorer_router
 from .routes.export import router as export_router
 from .routes.exposures import router as exposures_router
 from .routes.graph_store import router as graph_store_router
@@ -45,7 +48,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         yield
         s.flush()
 
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from files in the package (under
+    # /static-offline-docs): FastAPI's own /docs would load them from a CDN.
+    app = FastAPIOffline(
         title="longarm",
         summary="Who can compel access to this data, through which chain of companies, under which law, and why.",
         version="0.1.0",
@@ -57,6 +62,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         entities_router,
         organizations_router,
         exposures_router,
+        charts_router,
         instruments_router,
         data_router,
         stats_router,
@@ -66,6 +72,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(sparql_router)
     app.include_router(graph_store_router)
     app.include_router(linked_data_router)
+    app.include_router(explorer_router)
     # Browsers may read from any origin; writes still need the bearer token (never a cookie).
     app.add_middleware(
         CORSMiddleware,

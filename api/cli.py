@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from ..graph.charts import exposure_svg, ownership_svg
 from ..graph.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
 from ..graph.errors import InputError, LongarmError, QueryError, StoreError, ValidationError
 from ..graph.export import FORMATS as EXPORT_FORMATS
@@ -93,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keys-held-by", action="append", default=[], metavar="REF", help="who holds the encryption keys")
     _dated(p)
     p.add_argument("--mode", choices=MODES, default="strict", help="strict keeps contested exposures")
-    p.add_argument("--format", choices=("text", "table", "json"), default="text")
+    p.add_argument("--format", choices=("text", "table", "json", "svg"), default="text", help="svg: the exposure map")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(func=cmd_compel)
 
     p = sub.add_parser("chain", help="the ownership chain of an organization, up to its owners or down")
@@ -101,7 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--down", action="store_true", help="list what the organization holds instead of its owners")
     _dated(p)
     p.add_argument("--depth", type=int, default=DEFAULT_MAX_DEPTH, help="traversal depth bound")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "svg"),
+        default="table",
+        help="svg: a chart of owners up to --depth levels and holdings one level down (with --down: the reverse)",
+    )
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(func=cmd_chain)
 
     p = sub.add_parser("reach", help="what an instrument can reach: services and who may be compelled")
@@ -134,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="benchmarks at synthetic scale (see benchmarks/)")
-    p.add_argument("bench_args", nargs=argparse.REMAINDER, help="'compel' and its options (--help for them)")
+    p.add_argument(
+        "bench_args", nargs=argparse.REMAINDER, help="'compel', 'sparql' or 'rest' and its options (--help for them)"
+    )
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser(
@@ -261,24 +271,27 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
             p, services=args.service, providers=args.provider, locations=args.location, keys_held_by=args.keys_held_by
         )
     answer = compel(p, target, as_of, args.mode)
-    if args.format == "json":
-        print(json.dumps(answer_to_dict(p, answer), indent=2, ensure_ascii=False))
-    elif args.format == "table":
-        print(answer_to_table(p, answer))
+    if args.format == "svg":
+        text = exposure_svg(p, answer)
+    elif args.format == "json":
+        text = json.dumps(answer_to_dict(p, answer), indent=2, ensure_ascii=False)
     else:
-        print(answer_to_text(p, answer))
-    return 0
+        text = answer_to_table(p, answer) if args.format == "table" else answer_to_text(p, answer)
+    return _write_out(text, args.output)
 
 
 def cmd_chain(args: argparse.Namespace, settings: Settings) -> int:
     p = projection_for(Store.open(settings.store_path))
     org = resolve(p, args.org, "org")
     as_of = args.as_of or dt.date.today()
+    if args.format == "svg":
+        up, down = (min(args.depth, 1), args.depth) if args.down else (args.depth, min(args.depth, 1))
+        return _write_out(ownership_svg(p, org, as_of=as_of, up_depth=up, down_depth=down), args.output)
     direction: Literal["up", "down"] = "down" if args.down else "up"
     links = ownership_chain(p, org, as_of, direction=direction, max_depth=args.depth)
     data = chain_to_dict(p, org, as_of, direction, links)
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.format == "json" else chain_to_text(data))
-    return 0
+    text = json.dumps(data, indent=2, ensure_ascii=False) if args.format == "json" else chain_to_text(data)
+    return _write_out(text, args.output)
 
 
 def cmd_reach(args: argparse.Namespace, settings: Settings) -> int:
@@ -338,9 +351,16 @@ def _export_format(output: Path | None) -> str:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     rest = list(args.bench_args)
-    if not rest or rest[0] != "compel":
-        raise InputError("usage: longarm bench compel [options]; try 'longarm bench compel --help'")
-    from ..benchmarks.compel import main as bench_main  # the benchmark stack is not needed elsewhere
+    names = ("compel", "sparql", "rest")
+    if not rest or rest[0] not in names:
+        raise InputError(f"usage: longarm bench {{{','.join(names)}}} [options]; try 'longarm bench compel --help'")
+    # The benchmark stack is not needed elsewhere: imported here.
+    if rest[0] == "sparql":
+        from ..benchmarks.servers import main as bench_main
+    elif rest[0] == "rest":
+        from ..benchmarks.rest import main as bench_main
+    else:
+        from ..benchmarks.compel import main as bench_main
 
     return int(bench_main(rest[1:]))
 
@@ -361,6 +381,18 @@ def _documents(files: Sequence[Path]) -> list[Document]:
 def _print_report(report: LoadReport) -> None:
     for g in report.graphs.values():
         print(f"{g.status:<9} {g.triples:>6} triples  {g.document} -> <{g.graph}>")
+
+
+def _write_out(text: str, output: Path | None) -> int:
+    """Print `text`, or write it to `output` (chain and compel's ``-o``)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    try:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    return 0
 
 
 def _err(message: str) -> None:

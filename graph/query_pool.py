@@ -363,8 +363,9 @@ class _Snapshots:
                 except OSError as exc:
                     raise StoreError(f"cannot snapshot the store for a query: {exc}") from exc
                 self._current = (version, target)
-            self._lent[worker] = self._current[1]
-            self._prune()
+            previous, self._lent[worker] = self._lent.get(worker), self._current[1]
+            if previous != self._current[1]:  # only then may a snapshot have lost its last reader
+                self._prune()
             return self._current[1]
 
     def release(self, worker: _Worker) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,3 +81,13 @@ def test_service_is_refused(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"})
     assert r.status_code == 400
     assert "SERVICE is refused" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_api_docs_load_nothing_from_elsewhere(client: TestClient, page: str) -> None:
+    html = client.get(page).text
+    assert "longarm" in html
+    scripts = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert scripts and all(s.startswith("/") for s in scripts), scripts  # no CDN: the page works offline
+    for asset in scripts:
+        assert client.get(asset).status_code == 200, asset
