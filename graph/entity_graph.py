@@ -144,7 +144,8 @@ def _ordered(g: nx.MultiDiGraph[str], nodes: set[str], name: str) -> nx.MultiDiG
     out.graph.update(g.graph, name=name)
     out.add_nodes_from((n, g.nodes[n]) for n in sorted(nodes))
     edges = [e for e in g.edges(keys=True, data=True) if e[0] in nodes and e[1] in nodes]
-    out.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1], e[2])))
+    for u, v, key, data in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
+        out.add_edge(u, v, key=key, **data)
     return out
 
 

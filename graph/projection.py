@@ -269,7 +269,8 @@ class Projection:
         self.__dict__.update(state)
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         graph.add_nodes_from(nodes)  # type: ignore[arg-type]
-        graph.add_edges_from((i.owner, i.owned, key) for key, i in self.interests.items())
+        for key, i in self.interests.items():
+            graph.add_edge(i.owner, i.owned, key=key)
         self.ownership = graph
 
     def label(self, iri: str) -> str:
@@ -367,7 +368,7 @@ def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
 class _Builder:
     def __init__(self, inner: ox.Store, graphs: list[str]) -> None:
         self.inner = inner
-        self.graphs = [ox.NamedNode(g) for g in graphs]
+        self.graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
         self.p = Projection()
         # One str object per distinct IRI or value: at a million organizations the same
         # IRI would otherwise be held once per triple it appears in.
@@ -381,9 +382,11 @@ class _Builder:
         # predicate is one of our own constants, serialised by Oxigraph, never user text.
         query = f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(str(predicate))} ?o }}"
         strings = self.strings
-        for s, o in self.inner.query(query, default_graph=self.graphs):  # type: ignore[misc]
-            key = _key(s)
-            yield strings.setdefault(key, key), o
+        solutions = self.inner.query(query, default_graph=self.graphs)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            key = _key(row[0])
+            yield strings.setdefault(key, key), row[1]
 
     def values(self, predicate: object) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
