@@ -648,6 +648,21 @@ def test_pool_rejects_memory_stores_and_reports_worker_errors(disk_store: Store)
     assert not disk_store.path.with_name("store.query-snapshots").exists()  # type: ignore[union-attr]
 
 
+def test_pool_deletes_a_snapshot_once_no_worker_reads_it(disk_store: Store) -> None:
+    snapshots = disk_store.path.with_name("store.query-snapshots")  # type: ignore[union-attr]
+    pool = QueryPool(disk_store, workers=2, timeout=20)
+    try:
+        for _ in range(2):  # both workers read the first snapshot
+            pool.run(QueryTask(LABELS, "text/csv"))
+        disk_store.update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}d> rdfs:label 'D' }} }}")
+        assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\nD\r\n"
+        assert len(list(snapshots.iterdir())) == 2  # the other worker still reads the first one
+        assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\nD\r\n"
+        assert len(list(snapshots.iterdir())) == 1  # it moved to the new one: the first is gone
+    finally:
+        pool.close()
+
+
 # ---------------------------------------------------------------------- the lexical helpers
 
 
