@@ -12,8 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
-from ..graph.projection import Projection, projection_for
+from ..graph.projection import Projection, cached_projection, projection_for
 from ..graph.store import Store
 from .examples import AS_OF, ASSET_REFS, ENTITY_REFS, INSTRUMENT_REFS, MODES, ORG_REFS
 from .models import Mode
@@ -37,12 +38,14 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="The server's write token (LONGARM_WRITE_TOKEN).")
 
 
-def _store(request: Request) -> Store:
+# The dependencies that only read the app's state are `async`: FastAPI runs a plain `def`
+# dependency in the thread pool, a hop that costs more than the lookup itself.
+async def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -51,14 +54,17 @@ StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _projection(store: StoreDep) -> Projection:
-    return projection_for(store)
+async def _projection(store: StoreDep) -> Projection:
+    # Made already: no thread needed. Else built (or loaded from its snapshot) in the
+    # thread pool, so that the server keeps answering meanwhile.
+    made = cached_projection(store)
+    return made if made is not None else await run_in_threadpool(projection_for, store)
 
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _write_token(settings: SettingsDep, credentials: BearerDep) -> None:
+async def _write_token(settings: SettingsDep, credentials: BearerDep) -> None:
     check_write_token(settings, credentials)
 
 
@@ -77,7 +83,7 @@ def check_write_token(settings: Settings, credentials: HTTPAuthorizationCredenti
         )
 
 
-def _as_of(
+async def _as_of(
     as_of: Annotated[
         dt.date | None,
         Query(description="the date of the answer, YYYY-MM-DD (default: today)", openapi_examples=AS_OF),

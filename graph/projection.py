@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import threading
 import time
 import weakref
 from collections import defaultdict
@@ -55,6 +56,7 @@ __all__ = [
     "Service",
     "SourceRef",
     "build_projection",
+    "cached_projection",
     "iri",
     "projection_for",
     "valid_at",
@@ -340,7 +342,7 @@ def build_projection(store: Store) -> Projection:
             gc.enable()
 
 
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[object, Projection]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Projection]] = weakref.WeakKeyDictionary()
 
 
 def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
@@ -349,20 +351,36 @@ def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
     An on-disk store keeps a snapshot of its projection beside it
     (:mod:`longarm.graph.snapshot`): the first call after a restart loads it instead of
     re-reading the store, as long as the store has not changed since. A build that took
-    at least `snapshot_after` seconds is saved as the new snapshot.
+    at least `snapshot_after` seconds is saved as the new snapshot. Concurrent callers
+    wait for one build instead of each making their own.
     """
-    key = store.version()
+    current = cached_projection(store)
+    if current is not None:
+        return current
+    with _BUILDING:
+        key = store.version()
+        current = cached_projection(store)
+        if current is not None:
+            return current
+        projection = load_snapshot(store)
+        if projection is None:
+            start, revision = time.perf_counter(), store.revision()
+            projection = build_projection(store)
+            if revision is not None and time.perf_counter() - start >= snapshot_after:
+                save_snapshot(store, projection, revision)
+        _CACHE[store] = (key, projection)
+        return projection
+
+
+def cached_projection(store: Store) -> Projection | None:
+    """The projection of `store` if it is already made for the store as it is now, else None (never builds)."""
     cached = _CACHE.get(store)
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] == store.version():
         return cached[1]
-    projection = load_snapshot(store)
-    if projection is None:
-        start, revision = time.perf_counter(), store.revision()
-        projection = build_projection(store)
-        if revision is not None and time.perf_counter() - start >= snapshot_after:
-            save_snapshot(store, projection, revision)
-    _CACHE[store] = (key, projection)
-    return projection
+    return None
+
+
+_BUILDING = threading.Lock()
 
 
 class _Builder:

@@ -52,16 +52,14 @@ class Store:
         #: so that two such writes never interleave.
         self.write_lock = threading.RLock()
 
-    def version(self) -> tuple[int, int]:
-        """A value that changes whenever the store's content changes.
+    def version(self) -> int:
+        """A value that changes whenever the store's content changes: the writes made through this object.
 
-        It counts the writes made through this object and fingerprints the provenance
-        graph, which every load rewrites, so that a load by another process on the same
-        on-disk store is noticed too.
+        Cheap enough to ask at every request. No other process can write an on-disk store
+        this object holds open (RocksDB locks it), and every write method counts itself
+        before and after it writes (:meth:`touch`).
         """
-        meta = ox.NamedNode(_META)
-        fingerprint = hash(frozenset(str(q) for q in self._inner.quads_for_pattern(None, None, None, meta)))
-        return self._generation, fingerprint
+        return self._generation
 
     def touch(self, *, revise: bool = True) -> None:
         """Record that the content changes or changed (done by every write method).

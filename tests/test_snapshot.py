@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -101,3 +102,22 @@ def test_a_damaged_snapshot_is_ignored(disk_store: Path) -> None:
     assert load_snapshot(store) is None
     path.write_bytes(b"not a pickle")
     assert load_snapshot(store) is None
+
+
+def test_concurrent_callers_wait_for_one_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.in_memory()
+    store.replace_graphs({"https://e.org/g": [T]})
+    builds = []
+    real = projection_module.build_projection
+
+    def counted(s: Store) -> projection_module.Projection:
+        builds.append(s)
+        return real(s)
+
+    monkeypatch.setattr(projection_module, "build_projection", counted)
+    with ThreadPoolExecutor(8) as pool:
+        made = list(pool.map(lambda _: projection_for(store), range(16)))
+    assert len(builds) == 1 and all(m is made[0] for m in made)
+    assert projection_module.cached_projection(store) is made[0]
+    store.replace_graphs({"https://e.org/g": []})
+    assert projection_module.cached_projection(store) is None  # a write: stale, and never built here
