@@ -389,7 +389,7 @@ class _Inference:
             status = temporal_status(ins, self.as_of)
             if status is None or not (ins.kinds & {_ACCESS, _SANCTIONS}):
                 continue
-            rules = _by_kind(ins.rules)
+            rules = self._rules_of(ins)
             if not rules[NEXUS]:
                 answer.notes.append(
                     f"{ins.label} names no nexus to an entity; it is not modelled as a compulsion of a provider."
@@ -574,10 +574,20 @@ class _Inference:
         return org in self._reach[other]
 
     def _nexus_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
-        key = (ins.iri + " " + " ".join(r.node for r in rules[NEXUS]), org)
+        # An instrument's nexus rules are always the same list (its own, or a counter
+        # rule's, under an instrument IRI of its own): the IRI names them.
+        key = (ins.iri, org)
         if key not in self._nexus:
             self._nexus[key] = nexus_evidence(self.p, ins, rules[NEXUS], org, self.as_of)
         return self._nexus[key]
+
+    def _rules_of(self, ins: Instrument) -> dict[str, list[Rule]]:
+        """The instrument's rules by kind, sorted once per projection."""
+        key = ("rules by kind", ins.iri)
+        found = self.p.indexes.get(key)
+        if found is None:
+            found = self.p.indexes[key] = _by_kind(ins.rules)
+        return found  # type: ignore[return-value]
 
     def _category_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
         key = (ins.iri, org)

@@ -251,7 +251,7 @@ def nexus_evidence(
         tier = rule.tier_if_only or ESTABLISHED
         if best is not None and not stronger(tier, best.tier):
             continue
-        for nexus in sorted(rule.nexus, key=_nexus_order):
+        for nexus in _ordered(rule.nexus):
             if nexus != _N["SubsidiaryPresence"] and area not in footprint:
                 continue  # no fact places the entity in that jurisdiction: skip the search
             steps = _nexus_steps(p, nexus, org, area, as_of)
@@ -299,6 +299,18 @@ _ORDER = [
 
 def _nexus_order(nexus: str) -> int:
     return _ORDER.index(nexus) if nexus in _ORDER else len(_ORDER)
+
+
+_ORDERED: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def _ordered(nexus: set[str]) -> tuple[str, ...]:
+    """A rule's nexus kinds, strongest first (sorted once per distinct set)."""
+    key = frozenset(nexus)
+    found = _ORDERED.get(key)
+    if found is None:
+        found = _ORDERED[key] = tuple(sorted(nexus, key=_nexus_order))
+    return found
 
 
 def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date) -> list[Step] | None:
