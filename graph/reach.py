@@ -215,10 +215,7 @@ class _Inference:
         self.no_access: list[tuple[str, str, list[str]]] = []  # (grantee, contract, caveats)
         self.locations: dict[str, list[Step]] = {}
         self.keys: list[str] = []
-        self._controllers: dict[tuple[str, str | None, float], list[ControlChain]] = {}
         # Memos for one inference: the same entity is tested against many instruments.
-        self._nexus: dict[tuple[str, str], Evidence | None] = {}
-        self._category: dict[tuple[str, str], Evidence | None] = {}
         self._reach: dict[str, set[str]] = {}
         self._counters: list[tuple[Instrument, Rule, Instrument, Rule]] | None = None
 
@@ -505,12 +502,13 @@ class _Inference:
         return []
 
     def _chains(self, org: str, rule: Rule) -> list[ControlChain]:
-        key = (org, rule.control_test, rule.threshold if rule.threshold is not None else 50.0)
-        if key not in self._controllers:
-            self._controllers[key] = controllers(
-                self.p, org, self.as_of, test=key[1], threshold=key[2], max_depth=self.max_depth
-            )
-        return self._controllers[key]
+        # Remembered on the projection like evidence (_nexus_of): chains are immutable.
+        test, threshold = rule.control_test, rule.threshold if rule.threshold is not None else 50.0
+        key = ("control chains", org, test, threshold, self.as_of, self.max_depth)
+        memo = self.p.memo
+        if key not in memo:
+            memo[key] = controllers(self.p, org, self.as_of, test=test, threshold=threshold, max_depth=self.max_depth)
+        return memo[key]  # type: ignore[return-value]
 
     def _keep(self, best: dict[str, Exposure], e: Exposure, ins: Instrument) -> None:
         e.path = list(dict.fromkeys(e.path))
@@ -574,12 +572,15 @@ class _Inference:
         return org in self._reach[other]
 
     def _nexus_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
-        # An instrument's nexus rules are always the same list (its own, or a counter
-        # rule's, under an instrument IRI of its own): the IRI names them.
-        key = (ins.iri, org)
-        if key not in self._nexus:
-            self._nexus[key] = nexus_evidence(self.p, ins, rules[NEXUS], org, self.as_of)
-        return self._nexus[key]
+        # Evidence depends only on the facts, the rules and the date: it is remembered on
+        # the projection, for every later question about the same group (callers copy its
+        # steps and notes, never change them). An instrument's nexus rules are always the
+        # same list (its own, or a counter rule's, under an IRI of its own): the IRI names them.
+        key = ("nexus evidence", ins.iri, org, self.as_of)
+        memo = self.p.memo
+        if key not in memo:
+            memo[key] = nexus_evidence(self.p, ins, rules[NEXUS], org, self.as_of)
+        return memo[key]  # type: ignore[return-value]
 
     def _rules_of(self, ins: Instrument) -> dict[str, list[Rule]]:
         """The instrument's rules by kind, sorted once per projection."""
@@ -590,10 +591,11 @@ class _Inference:
         return found  # type: ignore[return-value]
 
     def _category_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
-        key = (ins.iri, org)
-        if key not in self._category:
-            self._category[key] = category_evidence(self.p, rules[SUBJECT], org, self.as_of)
-        return self._category[key]
+        key = ("category evidence", ins.iri, org, self.as_of)  # remembered as in _nexus_of
+        memo = self.p.memo
+        if key not in memo:
+            memo[key] = category_evidence(self.p, rules[SUBJECT], org, self.as_of)
+        return memo[key]  # type: ignore[return-value]
 
     def _counter_rules(self) -> list[tuple[Instrument, Rule, Instrument, Rule]]:
         """Conflict rules of counter-instruments in force: (counter, rule, protected area, rule as a nexus)."""
