@@ -145,8 +145,15 @@ def run_load(
     requests: int | None = None,
     seconds: float | None = None,
     timeout: float = 120.0,
+    rate: float | None = None,
 ) -> LoadResult:
     """Send `plan` (cycled, in order) from `clients` threads to the loopback `port`.
+
+    Without `rate`, each client sends its next request as soon as it has its answer (a
+    closed loop: the server's throughput sets the pace). With `rate`, the requests are
+    scheduled at `rate` a second in all, whoever sends them (an open loop, as users who do
+    not wait for each other), and a latency counts from the request's scheduled time, so a
+    server that falls behind is charged for the wait too.
 
     The level ends after `requests` requests in all, or once `seconds` have passed (no
     request is sent after that; those under way finish), and in any case after
@@ -157,13 +164,15 @@ def run_load(
         raise ValueError("a load needs at least one client and one request")
     if (requests is None) == (seconds is None):
         raise ValueError("give either a number of requests or a number of seconds")
+    if rate is not None and rate <= 0:
+        raise ValueError("a rate must be positive")
     limit = requests if requests is not None else None
     budget = min(seconds if seconds is not None else MAX_LEVEL_SECONDS, MAX_LEVEL_SECONDS)
     counter, lock = itertools.count(), threading.Lock()
     result = LoadResult(clients)
     start = threading.Barrier(clients + 1)
     records: list[list[tuple[str, float, str | None]]] = [[] for _ in range(clients)]
-    stop_at = [0.0]
+    stop_at, began = [0.0], [0.0]
 
     def client(out: list[tuple[str, float, str | None]]) -> None:
         conn = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
@@ -177,6 +186,11 @@ def run_load(
                 break
             req = plan[i % len(plan)]
             t0 = time.perf_counter()
+            if rate is not None:
+                due = began[0] + i / rate
+                if due > t0:
+                    time.sleep(due - t0)
+                t0 = due
             error: str | None = None
             try:
                 conn.request(req.method, req.path, body=req.body, headers=dict(req.headers))
@@ -194,7 +208,7 @@ def run_load(
     threads = [threading.Thread(target=client, args=(records[k],), daemon=True) for k in range(clients)]
     for t in threads:
         t.start()
-    t0 = time.perf_counter()
+    t0 = began[0] = time.perf_counter()
     stop_at[0] = time.monotonic() + budget
     start.wait()
     for t in threads:

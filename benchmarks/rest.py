@@ -101,6 +101,7 @@ def run(
     seed: int = 42,
     as_of: dt.date = AS_OF,
     ready_timeout: float = 900.0,
+    rate: float | None = None,
 ) -> dict[str, Any]:
     """Serve a synthetic store and ask who can compel under `clients` concurrent clients; return the report.
 
@@ -117,6 +118,10 @@ def run(
         The date of the questions.
     ready_timeout : float
         How long the server may take to start.
+    rate : float or None
+        Offer the measured requests at this rate (requests a second, in all) instead of
+        as fast as the server answers; latencies then count from each request's
+        scheduled time (see :func:`~longarm.benchmarks.http_load.run_load`).
     """
     if clients < 1 or requests < 1 or warmup < 0:
         raise ValueError("--clients and --requests must be at least 1")
@@ -128,6 +133,7 @@ def run(
         "clients": clients,
         "requests": requests,
         "warmup": warmup,
+        "rate": rate,
         "as_of": as_of.isoformat(),
         "store": str(store_dir) if store_dir is not None else "temporary",
         "cpus": os.cpu_count(),
@@ -148,7 +154,7 @@ def run(
         try:
             with server:
                 server.wait_ready(HttpRequest("ready", "GET", "/readyz"), ready_timeout)
-                _measure(server, report, clients, requests, warmup, seed, as_of)
+                _measure(server, report, clients, requests, warmup, seed, as_of, rate)
         finally:
             report["server"] = server.facts
     finally:
@@ -157,7 +163,14 @@ def run(
 
 
 def _measure(
-    server: ServerProcess, report: dict[str, Any], clients: int, requests: int, warmup: int, seed: int, as_of: dt.date
+    server: ServerProcess,
+    report: dict[str, Any],
+    clients: int,
+    requests: int,
+    warmup: int,
+    seed: int,
+    as_of: dt.date,
+    rate: float | None = None,
 ) -> None:
     port = server.port
     assets = _count(port, GRAPHS["assets"], "DataAsset")
@@ -181,7 +194,7 @@ def _measure(
     report["exposures_mean"] = sum(sizes) / len(sizes)
     if warmup:
         report["warmup_errors"] = run_load(port, plan, clients, requests=warmup).errors
-    load = run_load(port, plan, clients, requests=requests)
+    load = run_load(port, plan, clients, requests=requests, rate=rate)
     report.update(load.report())
     server.sample_memory()
 
@@ -194,6 +207,7 @@ def format_report(report: dict[str, Any]) -> str:
         ("store", report["store"]),
         ("synthetic assets", f"{report.get('synthetic_assets', 0):,}"),
         ("clients / requests (warm-up)", f"{report['clients']} / {report['requests']} ({report['warmup']})"),
+        ("pace", f"open loop, {report['rate']:g} req/s offered" if report.get("rate") else "closed loop"),
         ("CPUs, load average at start", f"{report['cpus']}, " + " ".join(f"{x:.1f}" for x in loadavg)),
     ]
     if "load_s" in report:
@@ -229,10 +243,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring (default 200)")
     parser.add_argument("--store", type=Path, help="serve this existing on-disk store (nothing is loaded into it)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the data and of the assets asked (default 42)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="offer this many requests a second in all (open loop) instead of as fast as answered",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if args.orgs < 1:
         parser.error("--orgs must be at least 1")
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
     try:
         report = run(
             args.orgs,
@@ -241,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             warmup=args.warmup,
             store_dir=args.store,
             seed=args.seed,
+            rate=args.rate,
         )
     except ValueError as exc:
         parser.error(str(exc))

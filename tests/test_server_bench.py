@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import pytest
 from longarm.api.cli import main as cli_main
 from longarm.benchmarks import servers
 from longarm.benchmarks.compel import load_synthetic
-from longarm.benchmarks.http_load import percentile, port_is_open
+from longarm.benchmarks.http_load import LOOPBACK, HttpRequest, percentile, port_is_open, run_load
 from longarm.benchmarks.rest import exposures_path
 from longarm.benchmarks.rest import main as rest_main
 from longarm.benchmarks.rest import run as rest_run
@@ -117,6 +119,33 @@ def test_the_sparql_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert "choose among" in capsys.readouterr().err
 
 
+def test_an_open_loop_spaces_the_requests_and_counts_from_their_schedule() -> None:
+    class Quiet(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((LOOPBACK, 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        plan = [HttpRequest("ok", "GET", "/")]
+        paced = run_load(port, plan, 4, requests=12, rate=50.0)
+        assert paced.errors == 0 and len(paced.latencies["ok"]) == 12
+        assert paced.elapsed >= 11 / 50  # the 12th request is due 11/50 s after the first
+        with pytest.raises(ValueError, match="positive"):
+            run_load(port, plan, 1, requests=1, rate=0.0)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_percentile() -> None:
     assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0
     assert percentile([float(i) for i in range(1, 101)], 0.95) == 95.0
@@ -143,10 +172,12 @@ def test_rest_bench_on_an_existing_store(tmp_path: Path) -> None:
 
 
 def test_rest_bench_command_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code = rest_main(["--orgs", str(TINY), "--clients", "2", "--requests", "10", "--warmup", "2", "--json"])
+    args = ["--orgs", str(TINY), "--clients", "2", "--requests", "10", "--warmup", "2", "--rate", "40", "--json"]
+    code = rest_main(args)
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert report["store"] == "temporary" and report["orgs"] == TINY and report["errors"] == 0
+    assert report["rate"] == 40.0 and report["elapsed_s"] >= 9 / 40  # the 10th request is due 9/40 s after the 1st
     assert set(report["targets"]) == {"p50_ms", "p95_ms", "errors"}
     _assert_stopped(report["server"])
 
