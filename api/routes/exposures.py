@@ -13,6 +13,7 @@ from ...graph.resolve import describe_asset, resolve
 from ..deps import AsOfDep, AssetPath, ModeQuery, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AnswerOut, AssetDescription, errors
+from ..responses import ModelJSON
 
 __all__ = ["router"]
 
@@ -27,14 +28,14 @@ _WHAT = (
 
 @router.get(
     "/assets/{ref:path}/exposures",
+    response_model=AnswerOut,
     responses=errors(404, 409),
     summary="Who can compel access to a stored data asset",
     description=_WHAT,
-    response_model_exclude_unset=True,
 )
-def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> AnswerOut:
+def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> ModelJSON:
     answer = compel(p, resolve(p, ref, "asset"), as_of, mode)
-    return AnswerOut.model_validate(answer_to_dict(p, answer))
+    return ModelJSON(AnswerOut.model_validate(answer_to_dict(p, answer)))
 
 
 @router.post(
@@ -43,13 +44,13 @@ def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: 
     summary="Who can compel access to an asset described by its provider or service",
     description=_WHAT + " The asset is described by `provider` or `service` (one or several references), "
     "`location` (where the data is stored) and `keys_held_by`.",
-    response_model_exclude_unset=True,
+    response_model=AnswerOut,
 )
 def post_exposures(
     p: ProjectionDep, body: Annotated[AssetDescription, Body(openapi_examples=DESCRIBED_ASSETS)]
-) -> AnswerOut:
+) -> ModelJSON:
     spec = describe_asset(
         p, services=body.service, providers=body.provider, locations=body.location, keys_held_by=body.keys_held_by
     )
     answer = compel(p, spec, body.as_of or dt.date.today(), body.mode)
-    return AnswerOut.model_validate(answer_to_dict(p, answer))
+    return ModelJSON(AnswerOut.model_validate(answer_to_dict(p, answer)))
