@@ -26,7 +26,6 @@ import datetime as dt
 import gc
 import io
 import json
-import math
 import platform
 import random
 import resource
@@ -47,6 +46,7 @@ from longarm.graph.snapshot import load_snapshot, save_snapshot
 from longarm.graph.store import Store, Term
 from longarm.ontology.namespace import PREFIXES
 
+from .http_load import percentile
 from .synthetic import GRAPHS, SyntheticConfig, Tally, asset_iri, generate
 
 __all__ = [
@@ -147,12 +147,6 @@ def _rss_now_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (`q` in 0–1)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
-
-
 def _timed(call: Callable[[str], int], warm_up: str, assets: Sequence[str]) -> dict[str, float]:
     """Time `call` on each asset after one warm-up call on another; milliseconds."""
     start = time.perf_counter()
@@ -165,8 +159,8 @@ def _timed(call: Callable[[str], int], warm_up: str, assets: Sequence[str]) -> d
         times.append((time.perf_counter() - start) * 1000)
     return {
         "first_ms": first,
-        "p50_ms": _percentile(times, 0.5),
-        "p95_ms": _percentile(times, 0.95),
+        "p50_ms": percentile(times, 0.5),
+        "p95_ms": percentile(times, 0.95),
         "mean_ms": sum(times) / len(times),
         "max_ms": max(times),
         "results_mean": sum(sizes) / len(sizes),

@@ -86,7 +86,7 @@ class SourceRef:
 
 
 @dataclass(slots=True)
-class _Dated:
+class Dated:
     iri: str
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
@@ -95,12 +95,8 @@ class _Dated:
     caveats: list[str] = field(default_factory=list)
 
 
-#: The public name of the dated, sourced fact base class (exports and charts read it).
-Dated = _Dated
-
-
 @dataclass(slots=True)
-class Org(_Dated):
+class Org(Dated):
     """An organization (company, branch, state, family, person as owner)."""
 
     label: str = ""
@@ -116,7 +112,7 @@ class Org(_Dated):
 
 
 @dataclass(slots=True)
-class Interest(_Dated):
+class Interest(Dated):
     """An ownership interest of `owner` in `owned` (shares in percent)."""
 
     owner: str = ""
@@ -133,7 +129,7 @@ class Interest(_Dated):
 
 
 @dataclass(slots=True)
-class Service(_Dated):
+class Service(Dated):
     """A cloud offering and who provides, operates, contracts and licenses it."""
 
     label: str = ""
@@ -159,7 +155,7 @@ class Grant:
 
 
 @dataclass(slots=True)
-class Contract(_Dated):
+class Contract(Dated):
     """A contract with its parties, services and technical-access grants."""
 
     label: str = ""
@@ -170,7 +166,7 @@ class Contract(_Dated):
 
 
 @dataclass(slots=True)
-class Asset(_Dated):
+class Asset(Dated):
     """A customer's data asset."""
 
     label: str = ""
@@ -202,7 +198,7 @@ class Rule:
 
 
 @dataclass(slots=True)
-class Instrument(_Dated):
+class Instrument(Dated):
     """A legal instrument with its reach rules."""
 
     label: str = ""
@@ -283,7 +279,7 @@ class Projection:
         """True if `jurisdiction` is `area` or a member of it (EU members are in the EU)."""
         return jurisdiction == area or area in self.member_of.get(jurisdiction, set())
 
-    def fact_node(self, iri: str) -> _Dated | None:
+    def fact_node(self, iri: str) -> Dated | None:
         """The sourced node (interest, organization, service, contract, asset, instrument) at `iri`."""
         for table in (self.interests, self.orgs, self.services, self.contracts, self.assets, self.instruments):
             node = table.get(iri)
@@ -313,7 +309,7 @@ def iri(kind: str, slug: str) -> str:
     return str(entity_iri(kind, slug))
 
 
-def valid_at(fact: _Dated, as_of: dt.date) -> bool:
+def valid_at(fact: Dated, as_of: dt.date) -> bool:
     """True if `fact` holds on `as_of` (open ends hold forever)."""
     if fact.valid_from is not None and as_of < fact.valid_from:
         return False
@@ -454,7 +450,7 @@ class _Builder:
         vfrom = {s: _date(v) for s, v in self.single(LX.validFrom).items()}
         vuntil = {s: _date(v) for s, v in self.single(LX.validUntil).items()}
 
-        def dated(obj: _Dated) -> None:
+        def dated(obj: Dated) -> None:
             obj.valid_from = vfrom.get(obj.iri)
             obj.valid_until = vuntil.get(obj.iri)
             obj.sources = sources.get(obj.iri, _NO_VALUES)
@@ -629,7 +625,7 @@ class _Builder:
         return p
 
     def _instruments(
-        self, types: dict[str, set[str]], alt: dict[str, list[str]], dated: Callable[[_Dated], None]
+        self, types: dict[str, set[str]], alt: dict[str, list[str]], dated: Callable[[Dated], None]
     ) -> None:
         p = self.p
         v = {

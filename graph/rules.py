@@ -366,13 +366,14 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
 
 def _subsidiary_in(p: Projection, org: str, area: str, as_of: dt.date) -> list[Step] | None:
     """The chain down to a subsidiary of `org` incorporated in `area` (controlled, ≤ 6 links)."""
-    found = _presence_index(p, area, as_of).get(org)
+    index = _presence_index(p, area, as_of)
+    found = index.get(org)
     if found is None:
         return None
     steps: list[Step] = []
     node, depth = org, found[2]
     for _ in range(depth):  # follow the index down: exactly `depth` links to the subsidiary
-        child, interest, _d = _presence_index(p, area, as_of)[node]
+        child, interest, _d = index[node]
         steps += _interest_steps(interest.iri, interest.owner, interest.owned)
         node = child
     where = _org_in(p, node, "incorporatedIn", p.orgs[node].incorporated, area)

@@ -6,7 +6,6 @@ page in the explorer (``/explore/{kind}/{slug}``).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -15,10 +14,11 @@ from fastapi.responses import Response
 from ...graph.charts import exposure_svg, ownership_svg
 from ...graph.ownership import DEFAULT_MAX_DEPTH
 from ...graph.reach import compel
-from ...graph.resolve import describe_asset, resolve
+from ...graph.resolve import resolve
 from ..deps import AsOfDep, AssetPath, ModeQuery, OrgPath, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AssetDescription, errors
+from .exposures import answer_described
 
 __all__ = ["router"]
 
@@ -80,8 +80,4 @@ def get_exposures_svg(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: Mo
 def post_exposures_svg(
     p: ProjectionDep, body: Annotated[AssetDescription, Body(openapi_examples=DESCRIBED_ASSETS)]
 ) -> Response:
-    spec = describe_asset(
-        p, services=body.service, providers=body.provider, locations=body.location, keys_held_by=body.keys_held_by
-    )
-    answer = compel(p, spec, body.as_of or dt.date.today(), body.mode)
-    return Response(exposure_svg(p, answer, link_base=EXPLORER), media_type=SVG)
+    return Response(exposure_svg(p, answer_described(p, body), link_base=EXPLORER), media_type=SVG)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from ...graph.reach import compel
+from ...graph.projection import Projection
+from ...graph.reach import Answer, compel
 from ...graph.report import answer_to_dict
 from ...graph.resolve import describe_asset, resolve
 from ..deps import AsOfDep, AssetPath, ModeQuery, ProjectionDep
@@ -15,7 +16,7 @@ from ..examples import DESCRIBED_ASSETS
 from ..models import AnswerOut, AssetDescription, errors
 from ..responses import ModelJSON
 
-__all__ = ["router"]
+__all__ = ["answer_described", "router"]
 
 router = APIRouter(tags=["exposures"])
 
@@ -49,8 +50,12 @@ def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: 
 def post_exposures(
     p: ProjectionDep, body: Annotated[AssetDescription, Body(openapi_examples=DESCRIBED_ASSETS)]
 ) -> ModelJSON:
+    return ModelJSON(AnswerOut.model_validate(answer_to_dict(p, answer_described(p, body))))
+
+
+def answer_described(p: Projection, body: AssetDescription) -> Answer:
+    """Who can compel access to the asset `body` describes (also drawn by ``POST /exposures.svg``)."""
     spec = describe_asset(
         p, services=body.service, providers=body.provider, locations=body.location, keys_held_by=body.keys_held_by
     )
-    answer = compel(p, spec, body.as_of or dt.date.today(), body.mode)
-    return ModelJSON(AnswerOut.model_validate(answer_to_dict(p, answer)))
+    return compel(p, spec, body.as_of or dt.date.today(), body.mode)
