@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from ..graph.loading import load_bundled
 from ..graph.store import Store
+from .body_limit import BodyLimitMiddleware
 from .errors import install_error_handlers
 from .routes.charts import router as charts_router
 from .routes.data import router as data_router
@@ -82,4 +83,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         expose_headers=["Content-Length", "Location", "X-Longarm-Truncated"],
         max_age=600,
     )
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)  # outermost: before any body is read
     return app

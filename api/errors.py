@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from ..graph.errors import (
     AmbiguousReferenceError,
+    BodyTooLargeError,
     InputError,
     LongarmError,
     ProtectedGraphError,
@@ -34,6 +35,8 @@ def status_for(exc: LongarmError) -> int:
         return 403
     if isinstance(exc, UnsupportedFormatError):
         return 415
+    if isinstance(exc, BodyTooLargeError):
+        return 413
     if isinstance(exc, InputError | QueryError):
         return 400
     if isinstance(exc, StoreError | QueryTimeoutError):

@@ -13,6 +13,7 @@ variable                    meaning                                      default
 ``LONGARM_QUERY_TIMEOUT``   SPARQL query deadline, seconds               ``30``
 ``LONGARM_RESULT_CAP``      most rows (triples) a SPARQL query returns   ``10000``
 ``LONGARM_QUERY_WORKERS``   processes answering SPARQL queries           ``2``
+``LONGARM_MAX_BODY``        largest request body accepted, bytes         ``67108864`` (64 MiB)
 ==========================  ==========================================  ==============================
 """
 
@@ -37,6 +38,7 @@ class Settings:
     query_timeout: float = 30.0
     result_cap: int = 10_000
     query_workers: int = 2
+    max_body: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +53,7 @@ class Settings:
             query_timeout=float(e.get("LONGARM_QUERY_TIMEOUT", "30")),
             result_cap=int(e.get("LONGARM_RESULT_CAP", "10000")),
             query_workers=int(e.get("LONGARM_QUERY_WORKERS", "2")),
+            max_body=int(e.get("LONGARM_MAX_BODY", str(64 * 1024 * 1024))),
         )
 
     def with_(self, **changes: object) -> Settings:

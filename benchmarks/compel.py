@@ -39,15 +39,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from longarm.graph.loading import load_bundled
+from longarm.graph.loading import document_from_bytes, load_bundled, load_documents, unload_graphs, user_graph
 from longarm.graph.projection import Projection, build_projection
+from longarm.graph.projection_patch import patched_projection
 from longarm.graph.reach import compel
-from longarm.graph.snapshot import load_snapshot, save_snapshot
+from longarm.graph.snapshot import load_snapshot, load_snapshot_and_changes, save_snapshot
 from longarm.graph.store import Store, Term
 from longarm.ontology.namespace import PREFIXES
 
 from .http_load import percentile
-from .synthetic import GRAPHS, SyntheticConfig, Tally, asset_iri, generate
+from .synthetic import GRAPHS, SyntheticConfig, Tally, asset_iri, generate, small_update
 
 __all__ = [
     "AS_OF",
@@ -251,9 +252,7 @@ def run(
     return report
 
 
-def _rerun(
-    where: Path, *, queries: int, seed: int, mode: str, as_of: dt.date, in_process: bool
-) -> dict[str, Any]:
+def _rerun(where: Path, *, queries: int, seed: int, mode: str, as_of: dt.date, in_process: bool) -> dict[str, Any]:
     """Time the questions on a store an earlier run built and kept (see :func:`run`)."""
     store = Store.open(where)
     counts = {
@@ -292,16 +291,18 @@ def _measure(
 ) -> None:
     """Build the projection, then time both ways on the same random assets; fill `report`.
 
-    With `restart_first`, a current snapshot is loaded instead, as a restarted server would.
+    With `restart_first`, the snapshot is loaded instead, as a restarted server would.
     """
     gc.collect()
     if restart_first:
         start = time.perf_counter()
-        restarted = load_snapshot(store)
-        if restarted is not None:
+        loaded = load_snapshot_and_changes(store)
+        if loaded is not None:  # patched with the writes made since it was saved, if any
+            restarted = patched_projection(store, *loaded) if loaded[1] else loaded[0]
             report["projection_restart_s"] = time.perf_counter() - start
             report["rss_after_projection_mb"], report["peak_rss_after_projection_mb"] = _rss_now_mb(), _peak_rss_mb()
             _ask(store, restarted, report, seed, queries, n_assets, mode, as_of, in_process)
+            _update(store, restarted, report, mode, as_of)
             return
     start = time.perf_counter()
     projection = build_projection(store)
@@ -321,6 +322,35 @@ def _measure(
             raise RuntimeError("the projection snapshot just saved could not be loaded")
         projection = loaded
     _ask(store, projection, report, seed, queries, n_assets, mode, as_of, in_process)
+    _update(store, projection, report, mode, as_of)
+
+
+def _update(store: Store, projection: Projection, report: dict[str, Any], mode: str, as_of: dt.date) -> None:
+    """Time a small write and the projection patched for it, then the write undone; fill `report`.
+
+    The store ends with the content it had, under a new revision: ``--reuse`` then starts
+    from the snapshot patched with the store's change log, as a server would.
+    """
+    text, asset = small_update(report["orgs"])
+    graph = user_graph("bench/update")
+    since, start = store.version(), time.perf_counter()
+    load_documents(store, [document_from_bytes(text.encode(), "update.nt", graph)], validate=False)
+    report["small_write_s"] = time.perf_counter() - start
+    changed = store.changed_subjects(since)
+    if changed is None:
+        raise RuntimeError("the store did not log what the small write changed")
+    start = time.perf_counter()
+    patched = patched_projection(store, projection, changed)
+    report["projection_update_s"] = time.perf_counter() - start
+    report["projection_update_subjects"] = len(changed)
+    report["update_exposures"] = in_process_compel(patched, asset, as_of, mode)
+    since = store.version()
+    unload_graphs(store, [graph], validate=False)
+    start = time.perf_counter()
+    patched = patched_projection(store, patched, store.changed_subjects(since) or ())
+    report["projection_update_back_s"] = time.perf_counter() - start
+    if asset in patched.assets:
+        raise RuntimeError("the projection still holds the asset the undone write added")
 
 
 def _ask(
@@ -371,6 +401,11 @@ _ROWS = (
     ("projection build", "projection_s", "{:.1f} s"),
     ("snapshot save", "snapshot_save_s", "{:.1f} s"),
     ("projection at restart (snapshot)", "projection_restart_s", "{:.1f} s"),
+    ("small write (subjects)", "small_write_s", "{:.2f} s"),
+    ("", "projection_update_subjects", "({})"),
+    ("projection patched / write undone", "projection_update_s", "{:.3f}"),
+    ("", "projection_update_back_s", "/ {:.3f} s"),
+    ("exposures of the added asset", "update_exposures", "{}"),
     ("compel p50 / p95 / mean", "compel_p50_ms", "{:.3f}"),
     ("", "compel_p95_ms", "/ {:.3f}"),
     ("", "compel_mean_ms", "/ {:.3f} ms"),

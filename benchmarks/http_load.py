@@ -123,6 +123,18 @@ class LoadResult:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
 
+    def requests(self) -> int:
+        """How many requests were sent (answered or not)."""
+        return sum(len(ts) for ts in self.latencies.values()) + self.errors
+
+    def merge(self, other: LoadResult) -> None:
+        """Add `other`, a later slice of the same level, to this result."""
+        self.elapsed += other.elapsed
+        for kind, times in other.latencies.items():
+            self.latencies.setdefault(kind, []).extend(times)
+        self.errors += other.errors
+        self.error_samples += other.error_samples[: max(0, 5 - len(self.error_samples))]
+
     def report(self) -> dict[str, Any]:
         """The figures as a dict: throughput of 200 answers (req/s), p50/p95/mean/max (ms), errors, by kind."""
         out: dict[str, Any] = {"clients": self.clients, "elapsed_s": self.elapsed, "errors": self.errors}
@@ -146,6 +158,7 @@ def run_load(
     seconds: float | None = None,
     timeout: float = 120.0,
     rate: float | None = None,
+    first: int = 0,
 ) -> LoadResult:
     """Send `plan` (cycled, in order) from `clients` threads to the loopback `port`.
 
@@ -158,7 +171,8 @@ def run_load(
     The level ends after `requests` requests in all, or once `seconds` have passed (no
     request is sent after that; those under way finish), and in any case after
     :data:`MAX_LEVEL_SECONDS`. A request is an error if it fails or does not answer 200; its
-    connection is then opened again.
+    connection is then opened again. The plan starts at its `first` request (a level run
+    in slices goes on where the previous slice stopped).
     """
     if clients < 1 or not plan:
         raise ValueError("a load needs at least one client and one request")
@@ -184,7 +198,7 @@ def run_load(
                 i = next(counter)
             if (limit is not None and i >= limit) or time.monotonic() >= stop_at[0]:
                 break
-            req = plan[i % len(plan)]
+            req = plan[(first + i) % len(plan)]
             t0 = time.perf_counter()
             if rate is not None:
                 due = began[0] + i / rate

@@ -3,8 +3,9 @@
 One run builds one dataset: the bundled data and a synthetic set of GLEIF-like groups
 (:mod:`longarm.benchmarks.synthetic`), bulk-loaded into a longarm store and dumped once as
 N-Quads into a temporary directory. Three servers then serve that same data on free
-loopback ports, **one at a time** (two cores: two servers under load at once would only
-measure each other):
+loopback ports, **one under load at a time** (two cores: two servers under load at once
+would only measure each other), in turn: each level of load is cut into slices given to
+the servers one after the other, so that a machine whose speed drifts slows them alike:
 
 - **longarm**: ``longarm serve`` on the store (queries run in worker processes on a
   checkpoint of the store, with a deadline; see :mod:`longarm.graph.query_pool`);
@@ -23,16 +24,17 @@ RNG among the synthetic ones; their IRIs are made by :mod:`longarm.ontology.name
 checked by Oxigraph before they are written into the query text, with the prefixes
 declared (the other servers do not know longarm's).
 
-For each server: it is started and polled until it answers, the first queries of the plan
-are sent once and their row counts (and values) compared with those of the first server
-(a difference is a **mismatch**, listed in the report, and the command exits 1), then the
+Each server is started and polled until it answers, and the first queries of the plan are
+sent once and their row counts (and values) compared with those of the first server (a
+difference is a **mismatch**, listed in the report, and the command exits 1). Then the
 plan is sent by 1, 8 and 32 concurrent clients (threads, one keep-alive connection each,
 ``POST application/sparql-query``, ``Accept: application/sparql-results+json``), for a
-number of seconds or of requests per level; then the server is stopped (``SIGTERM``, then
-``SIGKILL``), whatever happened. The report gives, per server and number of clients, the
-throughput (200 answers per second), p50 and p95 latency and the errors (non-200 answers
-and failures), the ratios of longarm's throughput to the others', and the targets of
-:data:`TARGETS` (reported, never asserted).
+number of seconds or of requests per level and server, in slices taken in turn; the
+servers are stopped (``SIGTERM``, then ``SIGKILL``) at the end, whatever happened. The
+report gives, per server and number of clients, the throughput (200 answers per second),
+p50 and p95 latency and the errors (non-200 answers and failures), the ratios of
+longarm's throughput to the others', and the targets of :data:`TARGETS` (reported, never
+asserted).
 
 The default size is 10 000 organizations (≈ 128 000 quads): rdflib-endpoint holds the
 whole dataset in an rdflib in-memory graph (Python objects, parsed at every start, about
@@ -48,6 +50,7 @@ Run ``longarm bench sparql --orgs 10000`` (``--json`` for a machine-readable rep
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -70,7 +73,7 @@ from longarm.graph.store import Store
 from longarm.ontology.namespace import PREFIXES, entity_iri
 
 from .compel import AS_OF, SPARQL_COMPEL, load_synthetic
-from .http_load import LOOPBACK, HttpRequest, ServerProcess, free_port, run_load, send
+from .http_load import LOOPBACK, HttpRequest, LoadResult, ServerProcess, free_port, run_load, send
 from .synthetic import SyntheticConfig, asset_iri
 
 __all__ = ["SERVERS", "TARGETS", "compare_answers", "compel_query", "format_report", "main", "query_plan", "run"]
@@ -262,8 +265,9 @@ def run(
     seed: int = 42,
     only: Sequence[str] = SERVERS,
     ready_timeout: float = 600.0,
+    slices: int = 5,
 ) -> dict[str, Any]:
-    """Build the data, run the servers of `only` one after the other under load; return the report.
+    """Build the data, start the servers of `only`, load them in turn; return the report.
 
     Parameters
     ----------
@@ -272,23 +276,30 @@ def run(
     clients : sequence of int
         The numbers of concurrent clients, one level of load each.
     requests, seconds
-        How long each level lasts: a number of requests, or of seconds (give one).
+        How long each level lasts for each server: a number of requests, or of seconds
+        (give one).
     only : sequence of str
         The servers to run, among :data:`SERVERS` (in that order).
     ready_timeout : float
         How long a server may take to start, loading included.
+    slices : int
+        Each level is cut into this many slices, given to the servers in turn (longarm,
+        Oxigraph, rdflib, longarm, …): only one server is under load at any time, and a
+        machine whose speed drifts (a VM: ±50 % within a minute here) slows them alike,
+        where one server after the other would take the drift for a difference.
     """
     names = [s for s in SERVERS if s in only]
     if not names or any(s not in SERVERS for s in only):
         raise ValueError(f"choose servers among {', '.join(SERVERS)}")
-    if orgs < 1 or not clients or min(clients) < 1:
-        raise ValueError("--orgs and every number of --clients must be at least 1")
+    if orgs < 1 or not clients or min(clients) < 1 or slices < 1:
+        raise ValueError("--orgs, --slices and every number of --clients must be at least 1")
     report: dict[str, Any] = {
         "orgs": orgs,
         "seed": seed,
         "clients": list(clients),
         "requests_per_level": requests,
         "seconds_per_level": None if requests is not None else seconds,
+        "slices": slices,
         "cpus": os.cpu_count(),
         "loadavg_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "python": platform.python_version(),
@@ -298,60 +309,92 @@ def run(
         "mismatches": [],
         "failures": [],
     }
-    load: dict[str, Any] = {"clients": clients, "requests": requests, "seconds": seconds, "ready": ready_timeout}
     where = Path(tempfile.mkdtemp(prefix="longarm-bench-sparql-"))
     try:
         store, data, owners, assets = _build(where, orgs, seed, report)
         plan = query_plan(orgs, owners, assets, seed=seed)
         report["queries"] = {kind: text for kind, text in plan[: len(_KINDS)]}
-        reference: list[Answer] | None = None
-        for name in names:
-            facts: dict[str, Any] = {}
-            report["servers"][name] = facts
-            try:
-                answers = _serve_and_load(_server(name, where, store, data, report), facts, plan, reference, **load)
-            except (RuntimeError, OSError) as exc:  # a server that cannot start: the others still run
-                facts["failed"] = str(exc)
-                report["failures"].append(f"{name}: {exc}")
-                continue
-            report["mismatches"] += facts.pop("mismatches")
-            reference = reference or answers
+        with contextlib.ExitStack() as stack:
+            running = _start(names, stack, where, store, data, plan, report, ready_timeout)
+            for n in clients:
+                _load_in_turn(running, plan, n, requests, seconds, slices)
+        for server, facts in running:
+            facts.update(server.facts)  # memory, stop: known once stopped
         _ratios(report)
     finally:
         shutil.rmtree(where, ignore_errors=True)
     return report
 
 
-def _serve_and_load(
-    server: ServerProcess,
-    facts: dict[str, Any],
+def _start(
+    names: Sequence[str],
+    stack: contextlib.ExitStack,
+    where: Path,
+    store: Path,
+    data: Path,
     plan: Sequence[tuple[str, str]],
-    reference: list[Answer] | None,
-    *,
-    clients: Sequence[int],
+    report: dict[str, Any],
+    ready_timeout: float,
+) -> list[tuple[ServerProcess, dict[str, Any]]]:
+    """Start each server (stopped when `stack` closes) and compare its first answers with the first server's.
+
+    A server that cannot start is reported in ``report["failures"]``; the others still run.
+    """
+    running: list[tuple[ServerProcess, dict[str, Any]]] = []
+    reference: list[Answer] | None = None
+    for name in names:
+        facts: dict[str, Any] = {}
+        report["servers"][name] = facts
+        try:
+            server = stack.enter_context(_server(name, where, store, data, report))
+            server.wait_ready(_request(name, "probe", "ASK {}"), ready_timeout)
+        except (RuntimeError, OSError) as exc:
+            facts["failed"] = str(exc)
+            report["failures"].append(f"{name}: {exc}")
+            continue
+        answers = _check(name, server.port, plan)
+        facts["rows_checked"] = [a if isinstance(a, str) else a[0] for a in answers]
+        kinds = [k for k, _ in plan[: len(answers)]]
+        report["mismatches"] += compare_answers(name, kinds, answers, reference)  # before timing
+        reference = reference or answers
+        facts["levels"] = {}
+        running.append((server, facts))
+    return running
+
+
+def _load_in_turn(
+    running: Sequence[tuple[ServerProcess, dict[str, Any]]],
+    plan: Sequence[tuple[str, str]],
+    clients: int,
     requests: int | None,
     seconds: float | None,
-    ready: float,
-) -> list[Answer]:
-    """Start `server`, compare its answers with `reference`, load it at each level of `clients`, stop it.
-
-    Returns the answers checked; the differences go to ``facts["mismatches"]``.
-    """
-    try:
-        with server:
-            server.wait_ready(_request(server.name, "probe", "ASK {}"), ready)
-            answers = _check(server.name, server.port, plan)
-            facts["rows_checked"] = [a if isinstance(a, str) else a[0] for a in answers]
-            kinds = [k for k, _ in plan[: len(answers)]]
-            facts["mismatches"] = compare_answers(server.name, kinds, answers, reference)  # before timing
+    slices: int,
+) -> None:
+    """One level of load: `slices` slices per server, the servers in turn; the merged figures go to each one's facts."""
+    results: dict[str, LoadResult] = {}
+    for k in range(slices):
+        for server, _ in running:
+            part = None if requests is None else requests // slices + (1 if k < requests % slices else 0)
+            if part == 0:
+                continue
+            done = results.get(server.name)
             plan_ = [_request(server.name, kind, text) for kind, text in plan]
-            facts["levels"] = {}
-            for n in clients:
-                facts["levels"][str(n)] = run_load(server.port, plan_, n, requests=requests, seconds=seconds).report()
-                server.sample_memory()
-    finally:
-        facts.update(server.facts)
-    return answers
+            sliced = run_load(
+                server.port,
+                plan_,
+                clients,
+                requests=part,
+                seconds=None if seconds is None else seconds / slices,
+                first=done.requests() if done is not None else 0,
+            )
+            if done is None:
+                results[server.name] = sliced
+            else:
+                done.merge(sliced)
+            server.sample_memory()
+    for server, facts in running:
+        if server.name in results:
+            facts["levels"][str(clients)] = results[server.name].report()
 
 
 def _ratios(report: dict[str, Any]) -> None:
@@ -378,7 +421,8 @@ def format_report(report: dict[str, Any]) -> str:
             if report["requests_per_level"] is not None
             else f"{report['seconds_per_level']:g} s"
         )
-        + f" per level; {report['cpus']} CPUs, load average at start "
+        + f" per level and server, in {report.get('slices', 1)} slices taken in turn; "
+        + f"{report['cpus']} CPUs, load average at start "
         + " ".join(f"{x:.1f}" for x in report.get("loadavg_at_start") or [])
     )
     lines = [head, "", f"{'server':<9} {'clients':>7} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'errors':>7}"]
@@ -440,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     how_long = parser.add_mutually_exclusive_group()
     how_long.add_argument("--requests", type=int, help="requests per server and level")
     how_long.add_argument("--seconds", type=float, default=10.0, help="seconds per server and level (default 10)")
+    parser.add_argument("--slices", type=int, default=5, help="slices per level, servers in turn (default 5)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the data and of the queries (default 42)")
     parser.add_argument("--only", type=_servers, default=list(SERVERS), help="servers to run (default: all three)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -454,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=None if args.requests is not None else args.seconds,
             seed=args.seed,
             only=args.only,
+            slices=args.slices,
         )
     except ValueError as exc:
         parser.error(str(exc))

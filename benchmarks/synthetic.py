@@ -30,7 +30,7 @@ from itertools import accumulate
 
 from longarm.ontology.namespace import DCTERMS, LX, PREFIXES, entity_iri, graph_iri
 
-__all__ = ["GRAPHS", "SyntheticConfig", "Tally", "asset_iri", "generate"]
+__all__ = ["GRAPHS", "SyntheticConfig", "Tally", "asset_iri", "generate", "small_update"]
 
 #: The named graphs the generator writes, by theme.
 GRAPHS = {name: str(graph_iri("synthetic/" + name)) for name in ("sources", "orgs", "ownership", "services", "assets")}
@@ -421,6 +421,34 @@ class _Generator:
                 if rng.random() < 0.3:
                     self.emit(s, g, (_P["keysHeldBy"], controller))
             t.assets += 1
+
+
+def small_update(orgs: int) -> tuple[str, str]:
+    """A write of the size users make (N-Triples text) and the asset it adds.
+
+    A new US company takes 60 % of a synthetic company, and a new data asset is hosted
+    on the first synthetic service: the kind of change a projection is patched for
+    instead of rebuilt (:mod:`longarm.graph.projection_patch`).
+    """
+    buyer, target, asset = f"{_ORG}syn-update-buyer>", f"{_ORG}syn-{orgs // 2}>", f"<{asset_iri(-1)}>"
+    rows = [
+        (buyer, _A, _P["Organization"]),
+        (buyer, _LABEL, '"Synthetic buyer (US)"'),
+        (buyer, _P["organizationKind"], _P["Company"]),
+        (buyer, _P["incorporatedIn"], f"{_JUR}US>"),
+        (buyer, _SOURCE, f"{_SRC}synthetic-lei>"),
+        (f"{_INT}syn-update>", _A, _P["OwnershipInterest"]),
+        (f"{_INT}syn-update>", _P["owner"], buyer),
+        (f"{_INT}syn-update>", _P["owned"], target),
+        (f"{_INT}syn-update>", _P["interestKind"], _P["Shareholding"]),
+        (f"{_INT}syn-update>", _P["shareOfCapital"], f'"60.00"{_DEC}'),
+        (f"{_INT}syn-update>", _SOURCE, f"{_SRC}synthetic-rr>"),
+        (asset, _A, _P["DataAsset"]),
+        (asset, _LABEL, '"Synthetic data asset added by an update"'),
+        (asset, _P["hostedOn"], f"{_SVC}syn-0>"),
+        (asset, _SOURCE, f"{_SRC}synthetic-catalogue>"),
+    ]
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in rows), asset_iri(-1)
 
 
 def generate(config: SyntheticConfig, tally: Tally | None = None) -> Iterator[str]:

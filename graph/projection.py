@@ -5,7 +5,8 @@ need — organizations, jurisdictions, ownership interests (as a networkx multig
 owner → owned), services, regions, contracts, assets, instruments with their reach
 rules, sources — as plain Python objects keyed by IRI. It is read from every named graph
 except the inferred ones and the provenance graph, with one scan per predicate, and is
-rebuilt when the store changes (:func:`projection_for`).
+brought up to date when the store changes (:func:`projection_for`): patched with the
+subjects a write changed, or built again when the store cannot tell which.
 
 Examples
 --------
@@ -39,10 +40,11 @@ import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
 from .loading import INFERRED_PREFIX, META_GRAPH
-from .snapshot import load_snapshot, save_snapshot
-from .store import Store
+from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_path
+from .store import CHANGE_LOG_SUBJECTS, Store
 
 __all__ = [
+    "PATCH_LIMIT",
     "RULE_KINDS",
     "Asset",
     "Contract",
@@ -342,13 +344,22 @@ _CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Projection]] = weakref.WeakK
 
 
 def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
-    """The projection of `store`, rebuilt only when the store has changed.
+    """The projection of `store`, made again only when the store has changed.
 
-    An on-disk store keeps a snapshot of its projection beside it
-    (:mod:`longarm.graph.snapshot`): the first call after a restart loads it instead of
-    re-reading the store, as long as the store has not changed since. A build that took
-    at least `snapshot_after` seconds is saved as the new snapshot. Concurrent callers
-    wait for one build instead of each making their own.
+    Three ways, cheapest first:
+
+    - patched: when the writes since the projection was made said which subjects they
+      changed (:meth:`~longarm.graph.store.Store.changed_subjects`), at most
+      :data:`PATCH_LIMIT` of them, only those are read again
+      (:mod:`longarm.graph.projection_patch`);
+    - loaded: an on-disk store keeps a snapshot of its projection beside it
+      (:mod:`longarm.graph.snapshot`); the first call after a restart loads it, patched
+      with what the store's change log says was written since it was saved;
+    - built from the whole store otherwise. A build that took at least `snapshot_after`
+      seconds is saved as the new snapshot; a patched projection of a store that has a
+      snapshot is saved too, in a background thread.
+
+    Concurrent callers wait for one projection instead of each making their own.
     """
     current = cached_projection(store)
     if current is not None:
@@ -358,14 +369,41 @@ def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
         current = cached_projection(store)
         if current is not None:
             return current
-        projection = load_snapshot(store)
-        if projection is None:
+        stale = _CACHE.get(store)
+        changed = store.changed_subjects(stale[0]) if stale is not None else None
+        if stale is not None and changed is not None and len(changed) <= PATCH_LIMIT:
+            projection = _patched(store, stale[1], changed)
+        elif (loaded := load_snapshot_and_changes(store)) is not None:
+            projection = _patched(store, *loaded) if loaded[1] else loaded[0]
+        else:
             start, revision = time.perf_counter(), store.revision()
             projection = build_projection(store)
             if revision is not None and time.perf_counter() - start >= snapshot_after:
                 save_snapshot(store, projection, revision)
         _CACHE[store] = (key, projection)
         return projection
+
+
+def _patched(store: Store, projection: Projection, changed: frozenset[ox.NamedNode | ox.BlankNode]) -> Projection:
+    from .projection_patch import patched_projection  # it builds on this module
+
+    revision = store.revision()
+    projection = patched_projection(store, projection, changed)
+    _save_later(store, projection, revision)
+    return projection
+
+
+def _save_later(store: Store, projection: Projection, revision: str | None) -> None:
+    """Save a patched projection as the snapshot, off the caller's thread, if the store keeps one."""
+    path = snapshot_path(store)
+    if path is None or revision is None or not path.exists():
+        return  # a store small enough to be read again quickly has no snapshot
+
+    def save() -> None:
+        with _SAVING:
+            save_snapshot(store, projection, revision)  # does nothing once the store has changed again
+
+    threading.Thread(target=save, name="longarm-snapshot", daemon=True).start()
 
 
 def cached_projection(store: Store) -> Projection | None:
@@ -377,6 +415,9 @@ def cached_projection(store: Store) -> Projection | None:
 
 
 _BUILDING = threading.Lock()
+_SAVING = threading.Lock()
+#: The most subjects a write may change for the projection to be patched, not rebuilt.
+PATCH_LIMIT = CHANGE_LOG_SUBJECTS
 
 
 class _Builder:

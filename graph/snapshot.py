@@ -3,9 +3,11 @@
 Reading a million organizations out of the on-disk store takes minutes, because Oxigraph
 looks every IRI up in RocksDB as it decodes it. A snapshot is the built projection, pickled
 next to the store (``<store>.projection``) together with the store's
-:meth:`~longarm.graph.store.Store.revision`. It is used only while that revision is the
-store's current one: every write through :class:`~longarm.graph.store.Store` draws a new
-revision, so a snapshot of older content is never taken for the current one.
+:meth:`~longarm.graph.store.Store.revision`. Every write through
+:class:`~longarm.graph.store.Store` draws a new revision and logs the subjects it changed
+(``<store>.changes``): a snapshot of an older revision is used only if that log leads
+from its revision to the current one, and then patched with those subjects
+(:mod:`longarm.graph.projection_patch`); never taken as it is for the current content.
 
 The file is trusted like the store directory beside it (pickle runs code when loaded):
 keep both in the same protected place.
@@ -36,11 +38,13 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 if TYPE_CHECKING:
     from .projection import Projection
     from .store import Store
 
-__all__ = ["load_snapshot", "save_snapshot", "snapshot_path"]
+__all__ = ["load_snapshot", "load_snapshot_and_changes", "save_snapshot", "snapshot_path"]
 
 _MAGIC = "longarm-projection"
 #: Bump when the projection's classes change shape: older snapshots are then ignored.
@@ -76,11 +80,26 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
     except OSError:
         temp.unlink(missing_ok=True)
         return False
+    store.forget_changes_before(revision)
     return True
 
 
 def load_snapshot(store: Store) -> Projection | None:
     """The snapshot of `store` if it was saved for the store's current revision, else None."""
+    loaded = load_snapshot_and_changes(store)
+    return loaded[0] if loaded is not None and not loaded[1] else None
+
+
+def load_snapshot_and_changes(
+    store: Store,
+) -> tuple[Projection, frozenset[ox.NamedNode | ox.BlankNode]] | None:
+    """The snapshot of `store` and the subjects changed since it was saved; None if unusable.
+
+    The subjects come from the store's change log
+    (:meth:`~longarm.graph.store.Store.changed_subjects_since_revision`): empty when the
+    snapshot is current; if the log cannot tell what changed, the snapshot is not used.
+    Patch the projection with them (:mod:`longarm.graph.projection_patch`).
+    """
     path, revision = snapshot_path(store), store.revision()
     if path is None or revision is None or not path.is_file():
         return None
@@ -89,7 +108,10 @@ def load_snapshot(store: Store) -> Projection | None:
     try:
         with path.open("rb") as stream:
             header = pickle.load(stream)
-            if header != (_MAGIC, FORMAT, revision):
+            if not (isinstance(header, tuple) and len(header) == 3 and header[:2] == (_MAGIC, FORMAT)):
+                return None
+            changed = frozenset() if header[2] == revision else store.changed_subjects_since_revision(header[2])
+            if changed is None:
                 return None
             projection: Projection = pickle.load(stream)
         gc.freeze()  # out of the cyclic collector's reach, as build_projection does
@@ -98,4 +120,4 @@ def load_snapshot(store: Store) -> Projection | None:
     finally:
         if enabled:
             gc.enable()
-    return projection
+    return projection, changed

@@ -21,9 +21,11 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,10 +37,15 @@ from ..ontology.namespace import GRAPH_BASE, PREFIXES
 from .errors import QueryError, StoreError
 from .sparql_guard import check_no_outbound, declares_dataset
 
-__all__ = ["Store", "Term"]
+__all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _META = GRAPH_BASE + "meta"  # the provenance graph written by every load (see loading.py)
+_INFERRED = GRAPH_BASE + "inferred/"  # graphs of derived facts (see loading.INFERRED_PREFIX)
+#: A write that touches more subjects than this is logged as "unknown" (see
+#: :meth:`Store.changed_subjects`): its readers re-read everything.
+CHANGE_LOG_SUBJECTS = 20_000
+_CHANGE_LOG_LENGTH = 64
 
 
 class Store:
@@ -48,9 +55,15 @@ class Store:
         self._inner = inner
         self.path = path
         self._generation = 0
+        # One entry per generation: the subjects whose statements that step changed
+        # (None: unknown). Contiguous; the oldest entries are dropped.
+        self._changes: deque[tuple[int, frozenset[ox.NamedNode | ox.BlankNode] | None]] = deque(
+            maxlen=_CHANGE_LOG_LENGTH
+        )
         #: Held by writers whose change reads the store first (validation, provenance),
         #: so that two such writes never interleave.
         self.write_lock = threading.RLock()
+        self._log_lock = threading.Lock()
 
     def version(self) -> int:
         """A value that changes whenever the store's content changes: the writes made through this object.
@@ -61,8 +74,14 @@ class Store:
         """
         return self._generation
 
-    def touch(self, *, revise: bool = True) -> None:
+    def touch(self, *, revise: bool = True, subjects: frozenset[ox.NamedNode | ox.BlankNode] | None = None) -> None:
         """Record that the content changes or changed (done by every write method).
+
+        `subjects` are the subjects whose statements changed, for readers that bring what
+        they derived up to date instead of re-reading everything
+        (:meth:`changed_subjects`); None (the default) means "unknown", which is always
+        safe. A writer that touches before and after it writes says the empty set before
+        and the whole change after.
 
         Besides the in-process counter, an on-disk store draws a new random
         :meth:`revision`, so that a projection snapshot saved for older content is never
@@ -71,15 +90,115 @@ class Store:
         revision that no longer holds once it is done.
         """
         self._generation += 1
+        self._changes.append((self._generation, subjects))
         if self.path is None or not revise:
             return
-        target = self._revision_path()
+        target, previous, revision = self._revision_path(), self.revision(), uuid.uuid4().hex
         temp = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            temp.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
+            if previous is not None:  # the step from the previous revision, for readers in later processes
+                entry = {"from": previous, "to": revision, "subjects": _encode_subjects(subjects)}
+                with self._log_lock, self._change_log_path().open("a", encoding="utf-8") as log:
+                    log.write(json.dumps(entry) + "\n")
+            temp.write_text(revision + "\n", encoding="ascii")
             temp.replace(target)
         except OSError as exc:
             raise StoreError(f"cannot record the store's revision in {target}: {exc}") from exc
+
+    def changed_subjects_since_revision(self, revision: str) -> frozenset[ox.NamedNode | ox.BlankNode] | None:
+        """The subjects whose statements changed since the store was at `revision`; None if unknown.
+
+        Read from the change log kept beside an on-disk store (``<store>.changes``, a JSON
+        line per revision step, written by :meth:`touch`), so it answers for writes made
+        by earlier processes too: a snapshot of derived data saved at `revision` can be
+        brought up to date instead of made again. Unknown in memory, when a step did not
+        say what it changed, or when the log does not lead from `revision` to the current one.
+        """
+        current = self.revision()
+        if self.path is None or current is None:
+            return None
+        steps = {entry["from"]: (entry["to"], entry["subjects"]) for entry in self._change_log()}
+        out: set[ox.NamedNode | ox.BlankNode] = set()
+        at, hops = revision, 0
+        while at != current:
+            step = steps.get(at)
+            hops += 1
+            if step is None or step[1] is None or hops > len(steps):
+                return None
+            at = step[0]
+            out.update(_decode_subjects(step[1]))
+            if len(out) > CHANGE_LOG_SUBJECTS:
+                return None
+        return frozenset(out)
+
+    def forget_changes_before(self, revision: str) -> None:
+        """Drop the change log's steps that do not lead on from `revision`.
+
+        Called once what is derived from the store is saved for `revision`: older steps
+        can no longer serve.
+        """
+        if self.path is None:
+            return
+        with self._log_lock:
+            steps = {entry["from"]: entry for entry in self._change_log()}
+            kept: list[dict[str, Any]] = []
+            at = revision
+            while at in steps and len(kept) < len(steps):
+                kept.append(steps[at])
+                at = steps[at]["to"]
+            target = self._change_log_path()
+            temp = target.with_name(target.name + ".tmp")
+            try:
+                temp.write_text("".join(json.dumps(e) + "\n" for e in kept), encoding="utf-8")
+                temp.replace(target)
+            except OSError:
+                temp.unlink(missing_ok=True)  # the log only grows: the next pruning will retry
+
+    def _change_log(self) -> Iterator[dict[str, Any]]:
+        try:
+            with self._change_log_path().open(encoding="utf-8") as log:
+                lines = log.readlines()
+        except OSError:
+            return
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a crash: its step stays unknown
+            if isinstance(entry, dict) and {"from", "to", "subjects"} <= entry.keys():
+                yield entry
+
+    def changed_subjects(self, since: int) -> frozenset[ox.NamedNode | ox.BlankNode] | None:
+        """The subjects whose statements changed after :meth:`version` was `since`; None if unknown.
+
+        Unknown when a write did not say what it changed (a SPARQL update, a write of more
+        than :data:`CHANGE_LOG_SUBJECTS` subjects, a bulk load by other code) or when
+        `since` is older than the log kept here. Writes to derived graphs change nothing
+        here.
+
+        >>> import pyoxigraph as ox
+        >>> store = Store.in_memory()
+        >>> before = store.version()
+        >>> a = ox.NamedNode("https://e.org/a")
+        >>> store.replace_graphs({"https://e.org/g": [ox.Triple(a, a, ox.Literal("x"))]})
+        >>> store.changed_subjects(before) == {a}
+        True
+        >>> store.update("INSERT DATA { <https://e.org/b> <https://e.org/p> 1 }")
+        >>> store.changed_subjects(before) is None
+        True
+        """
+        entries = list(self._changes)
+        if since >= self._generation:
+            return frozenset()
+        if not entries or entries[0][0] > since + 1:
+            return None  # older than the log
+        out: set[ox.NamedNode | ox.BlankNode] = set()
+        for generation, subjects in entries:
+            if generation > since:
+                if subjects is None:
+                    return None
+                out |= subjects
+        return frozenset(out)
 
     def revision(self) -> str | None:
         """A random token that changes with every write made through :class:`Store`.
@@ -99,6 +218,10 @@ class Store:
     def _revision_path(self) -> Path:
         assert self.path is not None
         return self.path.with_name(self.path.name + ".revision")
+
+    def _change_log_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.name + ".changes")
 
     # ------------------------------------------------------------------ opening
 
@@ -233,7 +356,7 @@ class Store:
         :class:`QueryError`, see :func:`~longarm.graph.sparql_guard.check_no_outbound`.
         """
         check_no_outbound(update)
-        self.touch()
+        self.touch(subjects=frozenset())
         try:
             self._inner.update(update, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -259,6 +382,8 @@ class Store:
         writing them keeps the store's :meth:`revision`, which keys snapshots of what is
         derived from the asserted facts.
         """
+        observed = [g for g in graphs if g != _META and not g.startswith(_INFERRED)]
+        before = frozenset() if derived else self._subjects_of(observed)
         operations = []
         for target, triples in graphs.items():
             graph = ox.NamedNode(target)
@@ -266,11 +391,44 @@ class Store:
             if triples:
                 body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
                 operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
-        self.touch(revise=not derived)
+        self.touch(revise=not derived, subjects=frozenset())
+        changed: frozenset[ox.NamedNode | ox.BlankNode] | None = None
         try:
             self._inner.update(" ;\n".join(operations))
+            after = frozenset() if derived else self._subjects_of(observed)
+            if before is not None and after is not None and len(before | after) <= CHANGE_LOG_SUBJECTS:
+                changed = before | after
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs: {exc}") from exc
         finally:
-            self.touch(revise=not derived)
+            self.touch(revise=not derived, subjects=changed)
         self.flush()
+
+    def _subjects_of(self, graphs: Iterable[str]) -> frozenset[ox.NamedNode | ox.BlankNode] | None:
+        """The subjects of the named graphs, or None if there are more than :data:`CHANGE_LOG_SUBJECTS`."""
+        out: set[ox.NamedNode | ox.BlankNode] = set()
+        for target in graphs:
+            # The graph IRI is checked and serialised by Oxigraph, never user text spliced in.
+            graph, limit = ox.NamedNode(target), CHANGE_LOG_SUBJECTS + 1
+            query = f"SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {limit}"
+            solutions = self._inner.query(query)
+            assert isinstance(solutions, ox.QuerySolutions)
+            for row in solutions:
+                subject = row[0]
+                if isinstance(subject, ox.NamedNode | ox.BlankNode):
+                    out.add(subject)
+            if len(out) > CHANGE_LOG_SUBJECTS:
+                return None
+        return frozenset(out)
+
+
+def _encode_subjects(subjects: frozenset[ox.NamedNode | ox.BlankNode] | None) -> list[str] | None:
+    """Subjects as text for the change log: an IRI as it is, a blank node as ``_:id``."""
+    if subjects is None:
+        return None
+    return sorted(s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}" for s in subjects)
+
+
+def _decode_subjects(texts: list[str]) -> Iterator[ox.NamedNode | ox.BlankNode]:
+    for text in texts:
+        yield ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)

@@ -70,6 +70,7 @@ def test_the_three_servers_answer_the_same_and_are_timed(sparql_report: dict[str
             _assert_level(level, 10)
             assert set(level["by_kind"]) == {"label", "chain_up", "chain_down", "per_jurisdiction", "compel"}
     assert set(report["ratios"]["2"]) == {"longarm/oxigraph", "longarm/rdflib"}
+    assert report["slices"] == 5  # every kind above was asked: each slice goes on where the last stopped
     text = servers.format_report(report)
     assert "longarm/oxigraph throughput" in text and "MISMATCHES" not in text
 

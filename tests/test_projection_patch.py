@@ -1,0 +1,257 @@
+"""A projection patched after a write equals one built from scratch, and the old one is untouched."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from longarm.graph import projection as projection_module
+from longarm.graph.loading import (
+    bundled_documents,
+    document_from_bytes,
+    document_from_path,
+    load_bundled,
+    load_documents,
+    user_graph,
+)
+from longarm.graph.projection import PATCH_LIMIT, Projection, build_projection, iri, projection_for
+from longarm.graph.projection_patch import patched_projection
+from longarm.graph.snapshot import load_snapshot, load_snapshot_and_changes
+from longarm.graph.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PREFIXES = """
+@prefix lx: <https://w3id.org/longarm/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix org: <https://w3id.org/longarm/id/org/> .
+@prefix own: <https://w3id.org/longarm/id/interest/> .
+@prefix svc: <https://w3id.org/longarm/id/service/> .
+@prefix ctr: <https://w3id.org/longarm/id/contract/> .
+@prefix jur: <https://w3id.org/longarm/id/jur/> .
+@prefix src: <https://w3id.org/longarm/id/source/> .
+"""
+
+
+def facts(p: Projection) -> dict[str, object]:
+    """What a projection says, without the orders that carry no meaning."""
+    out: dict[str, object] = {}
+    for f in fields(Projection):
+        value = getattr(p, f.name)
+        if f.name in ("memo", "indexes"):
+            continue
+        if f.name == "ownership":
+            out[f.name] = (set(value.nodes), sorted(value.edges(keys=True)))
+        elif f.name in ("contracts_by_service", "contracts_by_party"):
+            out[f.name] = {k: sorted(v) for k, v in value.items()}
+        else:
+            out[f.name] = value
+    return out
+
+
+def _load(store: Store, name: str, turtle: str) -> None:
+    load_documents(
+        store, [document_from_bytes((PREFIXES + turtle).encode(), name + ".ttl", user_graph(name))], validate=False
+    )
+
+
+def _bundled_graph(stem: str) -> str:
+    return next(d.graph for d in bundled_documents() if d.name.endswith(stem))
+
+
+def _drop(store: Store, graph: str) -> None:
+    store.replace_graphs({graph: []})
+
+
+def _edit_bundled(stem: str, old: str, new: str) -> Callable[[Store], None]:
+    def write(store: Store) -> None:
+        doc = next(d for d in bundled_documents() if d.name.endswith(stem))
+        text = Path(doc.name).read_text(encoding="utf-8")
+        assert old in text
+        load_documents(
+            store, [document_from_bytes(text.replace(old, new).encode(), doc.name, doc.graph)], validate=False
+        )
+
+    return write
+
+
+# Each write below is applied to a store holding the bundled data; the projection patched
+# after it must equal the one built from the store.
+WRITES: dict[str, Callable[[Store], None]] = {
+    "an alias from another graph": lambda s: _load(s, "alias", 'org:bleu skos:altLabel "Bleu (Paris)" .'),
+    "a new group with a branch": lambda s: _load(
+        s,
+        "group",
+        """
+        org:acme a lx:Organization ; rdfs:label "Acme" ; lx:incorporatedIn jur:US ; dcterms:source src:x .
+        org:acme-fr a lx:Organization ; rdfs:label "Acme France" ; lx:branchOf org:acme ; lx:hasEstablishmentIn jur:FR .
+        own:acme-bleu a lx:OwnershipInterest ; lx:owner org:acme ; lx:owned org:bleu ;
+            lx:interestKind lx:Shareholding ; lx:shareOfCapital 5.0 ; lx:validFrom "2025-01-01"^^xsd:date .
+        svc:acme-cloud a lx:Service ; rdfs:label "Acme cloud" ; lx:provider org:acme ; lx:operatedBy org:acme-fr .
+        ctr:acme-deal a lx:Contract ; lx:party org:acme, org:bleu ; lx:concernsService svc:acme-cloud ;
+            lx:grantsAccess [ a lx:TechnicalAccess ; lx:grantee org:acme ; lx:accessKind lx:SoftwareUpdates ] .
+        """,
+    ),
+    "the contracts graph dropped": lambda s: _drop(s, _bundled_graph("contracts.ttl")),
+    "the ownership graph dropped": lambda s: _drop(s, _bundled_graph("ownership.ttl")),
+    "the services graph dropped": lambda s: _drop(s, _bundled_graph("services.ttl")),
+    "a share corrected": _edit_bundled("ownership.ttl", "lx:shareOfCapital", "lx:shareOfVotes"),
+    "a grant's caveat changed": _edit_bundled("contracts.ttl", "Not stated in any source", "Nowhere stated"),
+    "a new instrument with its rules": lambda s: load_documents(
+        s, [document_from_path(FIXTURES / "fictional-instrument.ttl")], validate=False
+    ),
+    "a graph loaded then dropped": lambda s: (
+        _load(
+            s,
+            "tmp",
+            'org:temp a lx:Organization ; rdfs:label "Temp" . own:t a lx:OwnershipInterest ; lx:owner org:temp ; lx:owned org:bleu .',
+        ),
+        _drop(s, user_graph("tmp")),
+    ),
+}
+
+
+@pytest.fixture
+def bundled() -> Store:
+    store = Store.in_memory()
+    load_bundled(store, validate=False)
+    return store
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_patched_equals_rebuilt(bundled: Store, name: str) -> None:
+    old, since = build_projection(bundled), bundled.version()
+    before = pickle.dumps(facts(old))
+    WRITES[name](bundled)
+    changed = bundled.changed_subjects(since)
+    assert changed is not None and 0 < len(changed) <= PATCH_LIMIT
+    patched = patched_projection(bundled, old, changed)
+    assert facts(patched) == facts(build_projection(bundled))
+    assert pickle.dumps(facts(old)) == before  # the old projection is left as it was
+
+
+def test_several_writes_make_one_patch(bundled: Store) -> None:
+    old, since = build_projection(bundled), bundled.version()
+    for name in ("an alias from another graph", "a new group with a branch", "the contracts graph dropped"):
+        WRITES[name](bundled)
+    patched = patched_projection(bundled, old, bundled.changed_subjects(since) or ())
+    assert facts(patched) == facts(build_projection(bundled))
+
+
+def test_projection_for_patches_after_a_logged_write(bundled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = projection_for(bundled)
+    monkeypatch.setattr(projection_module, "build_projection", _no_rebuild)
+    WRITES["a new group with a branch"](bundled)
+    second = projection_for(bundled)
+    assert second is not first and iri("org", "acme") in second.orgs and iri("org", "acme") not in first.orgs
+    assert projection_for(bundled) is second
+
+
+def test_an_unlogged_write_rebuilds(bundled: Store) -> None:
+    first = projection_for(bundled)
+    bundled.update(
+        'INSERT DATA { GRAPH <https://e.org/g> { <https://w3id.org/longarm/id/org/bleu> <http://www.w3.org/2004/02/skos/core#altLabel> "B" } }'
+    )
+    assert bundled.changed_subjects(0) is None
+    second = projection_for(bundled)
+    assert "B" in second.orgs[iri("org", "bleu")].aliases and "B" not in first.orgs[iri("org", "bleu")].aliases
+
+
+def test_a_patched_projection_is_saved_as_the_snapshot(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store")
+    load_bundled(store, validate=False)
+    projection_for(store, snapshot_after=0.0)  # a build saved as the snapshot
+    WRITES["an alias from another graph"](store)
+    expected = facts(projection_for(store))
+    for thread in _savers():
+        thread.join(timeout=60)
+    del store  # a restart: the snapshot is loaded instead of the store being read
+    saved = load_snapshot(Store.open(tmp_path / "store"))
+    assert saved is not None and facts(saved) == expected
+
+
+def test_write_logs_the_subjects_of_the_graphs_it_replaces() -> None:
+    store = Store.in_memory()
+    a, b, p = (ox.NamedNode(f"https://e.org/{x}") for x in "abp")
+    store.replace_graphs({"https://e.org/g": [ox.Triple(a, p, b)]})
+    since = store.version()
+    store.replace_graphs({"https://e.org/g": [ox.Triple(b, p, a)]})
+    assert store.changed_subjects(since) == {a, b}  # a's statements went, b's came
+    assert store.changed_subjects(store.version()) == frozenset()
+    store.replace_graphs({"https://w3id.org/longarm/graph/inferred/x": [ox.Triple(a, p, a)]}, derived=True)
+    assert store.changed_subjects(since) == {a, b}  # derived graphs are not facts
+
+
+def _no_rebuild(store: Store) -> Projection:
+    raise AssertionError("the projection was rebuilt instead of patched")
+
+
+def _savers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "longarm-snapshot"]
+
+
+# ------------------------------------------------------------------ across processes
+
+
+@pytest.fixture
+def saved_store(tmp_path: Path) -> Path:
+    """An on-disk bundled store whose projection snapshot is current; closed, as after a stop."""
+    store = Store.open(tmp_path / "store")
+    load_bundled(store, validate=False)
+    projection_for(store, snapshot_after=0.0)
+    store.flush()
+    return tmp_path / "store"
+
+
+def test_a_restart_patches_the_snapshot_with_the_logged_writes(
+    saved_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = Store.open(saved_store)  # e.g. `longarm load` between two runs of the server
+    WRITES["a new group with a branch"](writer)
+    WRITES["a share corrected"](writer)
+    expected = facts(build_projection(writer))
+    del writer
+    restarted = Store.open(saved_store)
+    monkeypatch.setattr(projection_module, "build_projection", _no_rebuild)
+    assert facts(projection_for(restarted)) == expected
+    for thread in _savers():
+        thread.join(timeout=60)
+    assert restarted.changed_subjects_since_revision(restarted.revision() or "") == frozenset()
+    assert load_snapshot(restarted) is not None  # saved again for the current revision
+
+
+@pytest.mark.parametrize("how", ["a SPARQL update", "a damaged change log", "a lost change log"])
+def test_a_restart_rebuilds_when_the_log_cannot_tell(saved_store: Path, how: str) -> None:
+    writer = Store.open(saved_store)
+    WRITES["an alias from another graph"](writer)
+    if how == "a SPARQL update":
+        writer.update("INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/x> <https://e.org/p> 1 } }")
+    log = saved_store.with_name("store.changes")
+    if how == "a damaged change log":
+        log.write_text(log.read_text(encoding="utf-8").replace('"from"', '"fro'), encoding="utf-8")
+    if how == "a lost change log":
+        log.unlink()
+    expected = facts(build_projection(writer))
+    del writer
+    restarted = Store.open(saved_store)
+    assert load_snapshot_and_changes(restarted) is None
+    assert facts(projection_for(restarted)) == expected
+
+
+def test_saving_a_snapshot_prunes_the_change_log(saved_store: Path) -> None:
+    store = Store.open(saved_store)
+    WRITES["an alias from another graph"](store)
+    log = saved_store.with_name("store.changes")
+    assert log.read_text(encoding="utf-8").count("\n") == 2  # before and after the write
+    projection_for(store)
+    for thread in _savers():
+        thread.join(timeout=60)
+    assert log.read_text(encoding="utf-8") == ""
