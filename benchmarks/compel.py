@@ -316,11 +316,11 @@ def _measure(
         del projection
         gc.collect()
         start = time.perf_counter()
-        loaded = load_snapshot(store)
+        reloaded = load_snapshot(store)
         report["projection_restart_s"] = time.perf_counter() - start
-        if loaded is None:
+        if reloaded is None:
             raise RuntimeError("the projection snapshot just saved could not be loaded")
-        projection = loaded
+        projection = reloaded
     _ask(store, projection, report, seed, queries, n_assets, mode, as_of, in_process)
     _update(store, projection, report, mode, as_of)
 

@@ -36,6 +36,7 @@ import rdflib
 from ..ontology.namespace import GRAPH_BASE, PREFIXES
 from .errors import QueryError, StoreError
 from .sparql_guard import check_no_outbound, declares_dataset
+from .update_targets import written_graphs
 
 __all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term"]
 
@@ -183,7 +184,10 @@ class Store:
         >>> store.replace_graphs({"https://e.org/g": [ox.Triple(a, a, ox.Literal("x"))]})
         >>> store.changed_subjects(before) == {a}
         True
-        >>> store.update("INSERT DATA { <https://e.org/b> <https://e.org/p> 1 }")
+        >>> store.update("INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/b> <https://e.org/p> 1 } }")
+        >>> sorted(s.value for s in store.changed_subjects(before))
+        ['https://e.org/a', 'https://e.org/b']
+        >>> store.touch()  # a write that does not say what it changed
         >>> store.changed_subjects(before) is None
         True
         """
@@ -354,11 +358,21 @@ class Store:
 
         ``LOAD`` (which would fetch a URL) and ``SERVICE`` are refused with a
         :class:`QueryError`, see :func:`~longarm.graph.sparql_guard.check_no_outbound`.
+        The subjects of the named graphs the update can write
+        (:func:`~longarm.graph.update_targets.written_graphs`) are compared before and
+        after it, for :meth:`changed_subjects`; "unknown" when its text cannot tell.
         """
         check_no_outbound(update)
+        graphs = written_graphs(update)
+        observed = None if graphs is None else [g for g in graphs if g != _META and not g.startswith(_INFERRED)]
+        before = None if observed is None else self._subjects_of(observed)
         self.touch(subjects=frozenset())
+        changed: frozenset[ox.NamedNode | ox.BlankNode] | None = None
         try:
             self._inner.update(update, prefixes=PREFIXES)
+            after = None if observed is None or before is None else self._subjects_of(observed)
+            if before is not None and after is not None and len(before | after) <= CHANGE_LOG_SUBJECTS:
+                changed = before | after
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (ValueError, RuntimeError) as exc:  # e.g. DROP GRAPH of a graph that does not exist
@@ -366,7 +380,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"SPARQL update failed: {exc}") from exc
         finally:
-            self.touch()
+            self.touch(subjects=changed)
         self.flush()
 
     def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]], *, derived: bool = False) -> None:
