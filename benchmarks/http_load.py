@@ -169,9 +169,7 @@ def run_load(
     server that falls behind is charged for the wait too.
 
     The level ends after `requests` requests in all, or once `seconds` have passed (no
-    request is sent after that; those under way finish but, as with ``wrk``, only the
-    answers received within the `seconds` count, over exactly that time: a server with
-    long answers is not charged for the tail of the last ones), and in any case after
+    request is sent after that; those under way finish), and in any case after
     :data:`MAX_LEVEL_SECONDS`. A request is an error if it fails or does not answer 200; its
     connection is then opened again. The plan starts at its `first` request (a level run
     in slices goes on where the previous slice stopped).
@@ -187,10 +185,10 @@ def run_load(
     counter, lock = itertools.count(), threading.Lock()
     result = LoadResult(clients)
     start = threading.Barrier(clients + 1)
-    records: list[list[tuple[str, float, str | None, float]]] = [[] for _ in range(clients)]
+    records: list[list[tuple[str, float, str | None]]] = [[] for _ in range(clients)]
     stop_at, began = [0.0], [0.0]
 
-    def client(out: list[tuple[str, float, str | None, float]]) -> None:
+    def client(out: list[tuple[str, float, str | None]]) -> None:
         conn = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
         with contextlib.suppress(OSError):  # the first request reports the failure
             conn.connect()
@@ -218,8 +216,7 @@ def run_load(
                 error = f"{req.kind}: {type(exc).__name__}: {exc}"
                 conn.close()
                 conn = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
-            done = time.perf_counter()
-            out.append((req.kind, done - t0, error, done))
+            out.append((req.kind, time.perf_counter() - t0, error))
         conn.close()
 
     threads = [threading.Thread(target=client, args=(records[k],), daemon=True) for k in range(clients)]
@@ -231,13 +228,8 @@ def run_load(
     for t in threads:
         t.join()
     result.elapsed = time.perf_counter() - t0
-    window_end = float("inf")
-    if limit is None and result.elapsed > budget:  # a timed level: the answers within its time
-        window_end, result.elapsed = t0 + budget, budget
     for out in records:
-        for kind, latency, error, done in out:
-            if done > window_end:
-                continue
+        for kind, latency, error in out:
             if error is None:
                 result.latencies.setdefault(kind, []).append(latency)
             else:
