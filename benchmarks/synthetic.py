@@ -430,7 +430,8 @@ def small_update(orgs: int) -> tuple[str, str]:
     on the first synthetic service: the kind of change a projection is patched for
     instead of rebuilt (:mod:`longarm.graph.projection_patch`).
     """
-    buyer, target, asset = f"{_ORG}syn-update-buyer>", f"{_ORG}syn-{orgs // 2}>", f"<{asset_iri(-1)}>"
+    added = str(entity_iri("asset", "syn-update"))
+    buyer, target, asset = f"{_ORG}syn-update-buyer>", f"{_ORG}syn-{orgs // 2}>", f"<{added}>"
     rows = [
         (buyer, _A, _P["Organization"]),
         (buyer, _LABEL, '"Synthetic buyer (US)"'),
@@ -448,7 +449,7 @@ def small_update(orgs: int) -> tuple[str, str]:
         (asset, _P["hostedOn"], f"{_SVC}syn-0>"),
         (asset, _SOURCE, f"{_SRC}synthetic-catalogue>"),
     ]
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in rows), asset_iri(-1)
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in rows), added
 
 
 def generate(config: SyntheticConfig, tally: Tally | None = None) -> Iterator[str]:

@@ -40,6 +40,7 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import multiprocessing
@@ -185,6 +186,10 @@ class QueryRunner(Protocol):
         """Answer `task`, blocking the calling thread."""
         ...
 
+    async def arun(self, task: QueryTask) -> QueryAnswer:
+        """Answer `task` without blocking the running event loop."""
+        ...
+
     def close(self) -> None:
         """Release the runner's resources."""
         ...
@@ -201,6 +206,10 @@ class InProcessRunner:
     def run(self, task: QueryTask) -> QueryAnswer:
         """Answer `task` on the store, in this thread."""
         return answer_query(self._store, task)
+
+    async def arun(self, task: QueryTask) -> QueryAnswer:
+        """Answer `task` on the store, in a thread (the event loop goes on meanwhile)."""
+        return await asyncio.to_thread(self.run, task)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -283,6 +292,43 @@ class QueryPool:
             raise StoreError(f"a query worker failed: {exc}") from None
         finally:
             self._idle.put(worker)  # None: a fresh worker is started by the next caller
+        return _unpack(reply)
+
+    async def arun(self, task: QueryTask) -> QueryAnswer:
+        """As :meth:`run`, but the reply is awaited on the running event loop, not in a thread.
+
+        That saves two thread switches per query (a light query's answer takes ~0.4 ms;
+        the switches cost as much again on a VM). It takes the fast way when an idle
+        worker reads the current snapshot; otherwise (every worker busy, a worker to start
+        or a snapshot to make) it runs :meth:`run` in a thread. A worker whose caller is
+        cancelled (the client went away) before its reply came is killed: the reply
+        would otherwise reach the next query.
+        """
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            return await asyncio.to_thread(self.run, task)
+        if worker is None or not worker.process.is_alive() or not self._snapshots.is_current(worker):
+            self._idle.put(worker)
+            return await asyncio.to_thread(self.run, task)
+        timeout = self.timeout or 0.0
+        deadline, replied = time.monotonic() + timeout, False
+        kept: _Worker | None = worker
+        try:
+            worker.conn.send((str(self._snapshots.lend(worker)), task))
+            if not await _readable(worker.conn, deadline):
+                raise QueryTimeoutError(
+                    f"the query ran past the {timeout:g} s deadline and was stopped; add a LIMIT or narrow it"
+                )
+            reply: tuple[Any, ...] = worker.conn.recv()
+            replied = True
+        except (OSError, EOFError) as exc:
+            raise StoreError(f"a query worker failed: {exc}") from None
+        finally:
+            if not replied:  # past the deadline, broken, or cancelled while it worked
+                self._retire(worker)
+                kept = None  # a fresh worker is started by the next caller
+            self._idle.put(kept)
         return _unpack(reply)
 
     def _ask(self, worker: _Worker, message: tuple[str, QueryTask], deadline: float) -> tuple[Any, ...] | None:
@@ -368,6 +414,12 @@ class _Snapshots:
                 self._prune()
             return self._current[1]
 
+    def is_current(self, worker: _Worker) -> bool:
+        """True if `worker` already reads the snapshot of the store as it is now (nothing to make)."""
+        with self._lock:
+            current = self._current
+            return current is not None and current[0] == self._store.version() and self._lent.get(worker) == current[1]
+
     def release(self, worker: _Worker) -> None:
         """`worker` is gone: its snapshot may be deleted."""
         with self._lock:
@@ -398,6 +450,28 @@ def query_runner(store: Store, *, workers: int = 2, timeout: float = 30.0) -> Qu
 
 
 _ERRORS: dict[str, type[LongarmError]] = {c.__name__: c for c in (QueryError, InputError, StoreError)}
+
+
+async def _readable(conn: Connection, deadline: float) -> bool:
+    """Wait on the event loop until `conn` has data; False if `deadline` (monotonic) passes first."""
+    if conn.poll(0):
+        return True
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
 
 
 def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:

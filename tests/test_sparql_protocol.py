@@ -8,6 +8,8 @@ writes, stopped at its deadline). A real server is in ``test_sparql_http.py``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -646,6 +648,29 @@ def test_pool_rejects_memory_stores_and_reports_worker_errors(disk_store: Store)
         pool.close()
     assert not [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
     assert not disk_store.path.with_name("store.query-snapshots").exists()  # type: ignore[union-attr]
+
+
+def test_pool_answers_on_the_event_loop_and_kills_a_worker_whose_caller_went_away(disk_store: Store) -> None:
+    pool = QueryPool(disk_store, workers=1, timeout=20)
+
+    async def scenario() -> tuple[bytes, bytes, str]:
+        first = await pool.arun(QueryTask(LABELS, "text/csv"))  # no snapshot yet: made in a thread
+        fast = await pool.arun(QueryTask(LABELS, "text/csv"))  # the fast way: awaited on the loop
+        slow = asyncio.ensure_future(pool.arun(QueryTask(EXPLOSIVE, "text/csv")))
+        await asyncio.sleep(0.5)
+        slow.cancel()  # the client went away while the worker computes
+        with contextlib.suppress(asyncio.CancelledError):
+            await slow
+        after = await pool.arun(QueryTask(LABELS, "text/csv"))  # not the explosive query's reply
+        return first.body, fast.body, after.body.decode()
+
+    try:
+        first, fast, after = asyncio.run(scenario())
+        assert first == fast == b"label\r\nA\r\nC\r\n" and after == "label\r\nA\r\nC\r\n"
+        workers = [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
+        assert len(workers) == 1  # the busy one was killed, a fresh one answered
+    finally:
+        pool.close()
 
 
 def test_pool_deletes_a_snapshot_once_no_worker_reads_it(disk_store: Store) -> None:

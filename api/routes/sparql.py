@@ -170,7 +170,7 @@ async def _answer(request: Request, settings: Settings, op: _Operation) -> Respo
         cap=settings.result_cap,
     )
     runner: QueryRunner = request.app.state.query_runner
-    answer = await run_in_threadpool(runner.run, task)
+    answer = await runner.arun(task)  # on the event loop: no thread in between (QueryPool.arun)
     headers = {TRUNCATED_HEADER: "true" if answer.truncated else "false", "Vary": "Accept"}
     return Response(answer.body, media_type=label if answer.media_type == media else answer.media_type, headers=headers)
 
