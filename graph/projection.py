@@ -40,12 +40,13 @@ import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
 from .loading import INFERRED_PREFIX, META_GRAPH
-from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_path
+from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_revision
 from .store import CHANGE_LOG_SUBJECTS, Store
 
 __all__ = [
     "PATCH_LIMIT",
     "RULE_KINDS",
+    "SAVE_AFTER_SUBJECTS",
     "Asset",
     "Contract",
     "Dated",
@@ -356,8 +357,8 @@ def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
       (:mod:`longarm.graph.snapshot`); the first call after a restart loads it, patched
       with what the store's change log says was written since it was saved;
     - built from the whole store otherwise. A build that took at least `snapshot_after`
-      seconds is saved as the new snapshot; a patched projection of a store that has a
-      snapshot is saved too, in a background thread.
+      seconds is saved as the new snapshot; a patched one is saved in a background thread
+      once the snapshot lags more than :data:`SAVE_AFTER_SUBJECTS` subjects behind.
 
     Concurrent callers wait for one projection instead of each making their own.
     """
@@ -394,10 +395,20 @@ def _patched(store: Store, projection: Projection, changed: frozenset[ox.NamedNo
 
 
 def _save_later(store: Store, projection: Projection, revision: str | None) -> None:
-    """Save a patched projection as the snapshot, off the caller's thread, if the store keeps one."""
-    path = snapshot_path(store)
-    if path is None or revision is None or not path.exists():
-        return  # a store small enough to be read again quickly has no snapshot
+    """Save a patched projection as the snapshot, off the caller's thread, once the snapshot lags far behind.
+
+    Saving is costly (41 s at a million organizations, holding the interpreter most of
+    that time: answers wait), and a restart brings the snapshot up to date with the store's
+    change log in a fraction of a second. So a patched projection is saved only when the
+    subjects changed since the snapshot pass :data:`SAVE_AFTER_SUBJECTS` (or the log cannot
+    tell them), and never for a store without a snapshot (small enough to read again).
+    """
+    saved = snapshot_revision(store)
+    if saved is None or revision is None:
+        return
+    behind = store.changed_subjects_since_revision(saved)
+    if behind is not None and len(behind) <= SAVE_AFTER_SUBJECTS:
+        return
 
     def save() -> None:
         with _SAVING:
@@ -418,6 +429,9 @@ _BUILDING = threading.Lock()
 _SAVING = threading.Lock()
 #: The most subjects a write may change for the projection to be patched, not rebuilt.
 PATCH_LIMIT = CHANGE_LOG_SUBJECTS
+#: A patched projection is saved as the snapshot once this many subjects changed since the
+#: snapshot was saved; below, a restart patches the snapshot with the change log instead.
+SAVE_AFTER_SUBJECTS = 5_000
 
 
 class _Builder:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .projection import Projection
     from .store import Store
 
-__all__ = ["load_snapshot", "load_snapshot_and_changes", "save_snapshot", "snapshot_path"]
+__all__ = ["load_snapshot", "load_snapshot_and_changes", "save_snapshot", "snapshot_path", "snapshot_revision"]
 
 _MAGIC = "longarm-projection"
 #: Bump when the projection's classes change shape: older snapshots are then ignored.
@@ -82,6 +82,21 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
         return False
     store.forget_changes_before(revision)
     return True
+
+
+def snapshot_revision(store: Store) -> str | None:
+    """The store revision the snapshot of `store` was saved for; None without a readable snapshot."""
+    path = snapshot_path(store)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as stream:
+            header = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    if isinstance(header, tuple) and len(header) == 3 and header[:2] == (_MAGIC, FORMAT):
+        return str(header[2])
+    return None
 
 
 def load_snapshot(store: Store) -> Projection | None:

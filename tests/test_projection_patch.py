@@ -22,7 +22,7 @@ from longarm.graph.loading import (
 )
 from longarm.graph.projection import PATCH_LIMIT, Projection, build_projection, iri, projection_for
 from longarm.graph.projection_patch import patched_projection
-from longarm.graph.snapshot import load_snapshot, load_snapshot_and_changes
+from longarm.graph.snapshot import load_snapshot_and_changes, save_snapshot
 from longarm.graph.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -178,7 +178,12 @@ def test_an_untold_write_rebuilds(bundled: Store) -> None:
     assert "B" in second.orgs[iri("org", "bleu")].aliases and "B" not in first.orgs[iri("org", "bleu")].aliases
 
 
-def test_a_patched_projection_is_saved_as_the_snapshot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lag", ["small", "large"])
+def test_a_patched_projection_is_saved_once_the_snapshot_lags_far_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lag: str
+) -> None:
+    if lag == "large":
+        monkeypatch.setattr(projection_module, "SAVE_AFTER_SUBJECTS", 0)
     store = Store.open(tmp_path / "store")
     load_bundled(store, validate=False)
     projection_for(store, snapshot_after=0.0)  # a build saved as the snapshot
@@ -186,9 +191,13 @@ def test_a_patched_projection_is_saved_as_the_snapshot(tmp_path: Path) -> None:
     expected = facts(projection_for(store))
     for thread in _savers():
         thread.join(timeout=60)
-    del store  # a restart: the snapshot is loaded instead of the store being read
-    saved = load_snapshot(Store.open(tmp_path / "store"))
-    assert saved is not None and facts(saved) == expected
+    del store  # a restart
+    loaded = load_snapshot_and_changes(Store.open(tmp_path / "store"))
+    assert loaded is not None
+    if lag == "small":  # not saved: the restart patches the old snapshot with the change log
+        assert loaded[1] and facts(loaded[0]) != expected
+    else:  # saved in the background: current as it is
+        assert not loaded[1] and facts(loaded[0]) == expected
 
 
 def test_write_logs_the_subjects_of_the_graphs_it_replaces() -> None:
@@ -235,10 +244,7 @@ def test_a_restart_patches_the_snapshot_with_the_logged_writes(
     restarted = Store.open(saved_store)
     monkeypatch.setattr(projection_module, "build_projection", _no_rebuild)
     assert facts(projection_for(restarted)) == expected
-    for thread in _savers():
-        thread.join(timeout=60)
     assert restarted.changed_subjects_since_revision(restarted.revision() or "") == frozenset()
-    assert load_snapshot(restarted) is not None  # saved again for the current revision
 
 
 @pytest.mark.parametrize("how", ["an untold SPARQL update", "a damaged change log", "a lost change log"])
@@ -264,7 +270,5 @@ def test_saving_a_snapshot_prunes_the_change_log(saved_store: Path) -> None:
     WRITES["an alias from another graph"](store)
     log = saved_store.with_name("store.changes")
     assert log.read_text(encoding="utf-8").count("\n") == 2  # before and after the write
-    projection_for(store)
-    for thread in _savers():
-        thread.join(timeout=60)
+    save_snapshot(store, projection_for(store))
     assert log.read_text(encoding="utf-8") == ""
