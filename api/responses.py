@@ -1,25 +1,35 @@
-"""A response model sent as JSON by pydantic itself, for the large answers.
+"""Large JSON answers sent without FastAPI's second pass, and without a model built at run time.
 
 FastAPI validates what a route returns against its response model, turns it into Python
 data, and has the standard library encode that: for a "who can compel" answer (tens of
 kilobytes: every exposure with its path, sources and caveats) that is about half of the
-time of a request. A route that has already built its response model returns
-:class:`ModelJSON` instead: one pydantic serialisation, the same bytes. The route keeps
-``response_model=`` so that OpenAPI still documents the shape.
+time of a request. The engine's dictionary (:func:`~longarm.graph.report.answer_to_dict`)
+already has the response model's shape, so :class:`DictJSON` has pydantic-core encode it
+as it is: the same bytes as the model serialised with ``exclude_unset``, which
+``tests/test_responses.py`` checks for every stored asset, date and mode (and the REST
+tests validate every answer against the model). The route keeps ``response_model=`` so
+that OpenAPI still documents the shape.
+
+Examples
+--------
+>>> DictJSON({"asset": {"id": "a", "label": "A"}, "exposures": []}).body
+b'{"asset":{"id":"a","label":"A"},"exposures":[]}'
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import pydantic_core
 from fastapi.responses import Response
-from pydantic import BaseModel
 
-__all__ = ["ModelJSON"]
+__all__ = ["DictJSON"]
 
 
-class ModelJSON(Response):
-    """`model` as JSON (fields left unset are left out, as with ``response_model_exclude_unset``)."""
+class DictJSON(Response):
+    """`content`, a dictionary of JSON-able values (dates become ISO strings), as compact JSON."""
 
     media_type = "application/json"
 
-    def __init__(self, model: BaseModel, status_code: int = 200) -> None:
-        super().__init__(model.model_dump_json(exclude_unset=True), status_code=status_code)
+    def __init__(self, content: dict[str, Any], status_code: int = 200) -> None:
+        super().__init__(pydantic_core.to_json(content), status_code=status_code)
