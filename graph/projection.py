@@ -401,14 +401,16 @@ def _save_later(store: Store, projection: Projection, revision: str | None) -> N
     that time: answers wait), and a restart brings the snapshot up to date with the store's
     change log in a fraction of a second. So a patched projection is saved only when the
     subjects changed since the snapshot pass :data:`SAVE_AFTER_SUBJECTS` (or the log cannot
-    tell them), and never for a store without a snapshot (small enough to read again).
+    tell them, or has grown past 1 MB), and never for a store without a snapshot (small
+    enough to read again).
     """
     saved = snapshot_revision(store)
     if saved is None or revision is None:
         return
-    behind = store.changed_subjects_since_revision(saved)
-    if behind is not None and len(behind) <= SAVE_AFTER_SUBJECTS:
-        return
+    if store.change_log_bytes() <= _LOG_BYTES_KEPT:  # else many small writes: read at every patch
+        behind = store.changed_subjects_since_revision(saved)
+        if behind is not None and len(behind) <= SAVE_AFTER_SUBJECTS:
+            return
 
     def save() -> None:
         with _SAVING:
@@ -432,6 +434,7 @@ PATCH_LIMIT = CHANGE_LOG_SUBJECTS
 #: A patched projection is saved as the snapshot once this many subjects changed since the
 #: snapshot was saved; below, a restart patches the snapshot with the change log instead.
 SAVE_AFTER_SUBJECTS = 5_000
+_LOG_BYTES_KEPT = 1 << 20
 
 
 class _Builder:

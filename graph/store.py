@@ -132,6 +132,15 @@ class Store:
                 return None
         return frozenset(out)
 
+    def change_log_bytes(self) -> int:
+        """The size of the on-disk change log (0 in memory or without one)."""
+        if self.path is None:
+            return 0
+        try:
+            return self._change_log_path().stat().st_size
+        except OSError:
+            return 0
+
     def forget_changes_before(self, revision: str) -> None:
         """Drop the change log's steps that do not lead on from `revision`.
 
