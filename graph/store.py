@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import uuid
@@ -34,13 +33,14 @@ import pyoxigraph as ox
 import rdflib
 
 from ..ontology.namespace import GRAPH_BASE, PREFIXES
+from .change_log import ChangeLog, Subject
 from .errors import QueryError, StoreError
 from .sparql_guard import check_no_outbound, declares_dataset
 from .update_targets import written_graphs
 
 __all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term"]
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = Subject | ox.Literal
 _META = GRAPH_BASE + "meta"  # the provenance graph written by every load (see loading.py)
 _INFERRED = GRAPH_BASE + "inferred/"  # graphs of derived facts (see loading.INFERRED_PREFIX)
 #: A write that touches more subjects than this is logged as "unknown" (see
@@ -58,13 +58,11 @@ class Store:
         self._generation = 0
         # One entry per generation: the subjects whose statements that step changed
         # (None: unknown). Contiguous; the oldest entries are dropped.
-        self._changes: deque[tuple[int, frozenset[ox.NamedNode | ox.BlankNode] | None]] = deque(
-            maxlen=_CHANGE_LOG_LENGTH
-        )
+        self._changes: deque[tuple[int, frozenset[Subject] | None]] = deque(maxlen=_CHANGE_LOG_LENGTH)
         #: Held by writers whose change reads the store first (validation, provenance),
         #: so that two such writes never interleave.
         self.write_lock = threading.RLock()
-        self._log_lock = threading.Lock()
+        self._change_log: ChangeLog | None = None
 
     def version(self) -> int:
         """A value that changes whenever the store's content changes: the writes made through this object.
@@ -75,7 +73,7 @@ class Store:
         """
         return self._generation
 
-    def touch(self, *, revise: bool = True, subjects: frozenset[ox.NamedNode | ox.BlankNode] | None = None) -> None:
+    def touch(self, *, revise: bool = True, subjects: frozenset[Subject] | None = None) -> None:
         """Record that the content changes or changed (done by every write method).
 
         `subjects` are the subjects whose statements changed, for readers that bring what
@@ -98,48 +96,30 @@ class Store:
         temp = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             if previous is not None:  # the step from the previous revision, for readers in later processes
-                entry = {"from": previous, "to": revision, "subjects": _encode_subjects(subjects)}
-                with self._log_lock, self._change_log_path().open("a", encoding="utf-8") as log:
-                    log.write(json.dumps(entry) + "\n")
+                self._log().append(previous, revision, subjects)
             temp.write_text(revision + "\n", encoding="ascii")
             temp.replace(target)
         except OSError as exc:
             raise StoreError(f"cannot record the store's revision in {target}: {exc}") from exc
 
-    def changed_subjects_since_revision(self, revision: str) -> frozenset[ox.NamedNode | ox.BlankNode] | None:
+    def changed_subjects_since_revision(self, revision: str) -> frozenset[Subject] | None:
         """The subjects whose statements changed since the store was at `revision`; None if unknown.
 
-        Read from the change log kept beside an on-disk store (``<store>.changes``, a JSON
-        line per revision step, written by :meth:`touch`), so it answers for writes made
-        by earlier processes too: a snapshot of derived data saved at `revision` can be
-        brought up to date instead of made again. Unknown in memory, when a step did not
-        say what it changed, or when the log does not lead from `revision` to the current one.
+        Read from the change log kept beside an on-disk store
+        (:class:`~longarm.graph.change_log.ChangeLog`, written by :meth:`touch`), so it
+        answers for writes made by earlier processes too: a snapshot of derived data saved
+        at `revision` can be brought up to date instead of made again. Unknown in memory,
+        when a step did not say what it changed, or when the log does not lead from
+        `revision` to the current one.
         """
         current = self.revision()
         if self.path is None or current is None:
             return None
-        steps = {entry["from"]: (entry["to"], entry["subjects"]) for entry in self._change_log()}
-        out: set[ox.NamedNode | ox.BlankNode] = set()
-        at, hops = revision, 0
-        while at != current:
-            step = steps.get(at)
-            hops += 1
-            if step is None or step[1] is None or hops > len(steps):
-                return None
-            at = step[0]
-            out.update(_decode_subjects(step[1]))
-            if len(out) > CHANGE_LOG_SUBJECTS:
-                return None
-        return frozenset(out)
+        return self._log().since(revision, current, limit=CHANGE_LOG_SUBJECTS)
 
     def change_log_bytes(self) -> int:
         """The size of the on-disk change log (0 in memory or without one)."""
-        if self.path is None:
-            return 0
-        try:
-            return self._change_log_path().stat().st_size
-        except OSError:
-            return 0
+        return 0 if self.path is None else self._log().size()
 
     def forget_changes_before(self, revision: str) -> None:
         """Drop the change log's steps that do not lead on from `revision`.
@@ -147,38 +127,16 @@ class Store:
         Called once what is derived from the store is saved for `revision`: older steps
         can no longer serve.
         """
-        if self.path is None:
-            return
-        with self._log_lock:
-            steps = {entry["from"]: entry for entry in self._change_log()}
-            kept: list[dict[str, Any]] = []
-            at = revision
-            while at in steps and len(kept) < len(steps):
-                kept.append(steps[at])
-                at = steps[at]["to"]
-            target = self._change_log_path()
-            temp = target.with_name(target.name + ".tmp")
-            try:
-                temp.write_text("".join(json.dumps(e) + "\n" for e in kept), encoding="utf-8")
-                temp.replace(target)
-            except OSError:
-                temp.unlink(missing_ok=True)  # the log only grows: the next pruning will retry
+        if self.path is not None:
+            self._log().prune(revision)
 
-    def _change_log(self) -> Iterator[dict[str, Any]]:
-        try:
-            with self._change_log_path().open(encoding="utf-8") as log:
-                lines = log.readlines()
-        except OSError:
-            return
-        for line in lines:
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by a crash: its step stays unknown
-            if isinstance(entry, dict) and {"from", "to", "subjects"} <= entry.keys():
-                yield entry
+    def _log(self) -> ChangeLog:
+        assert self.path is not None
+        if self._change_log is None:
+            self._change_log = ChangeLog(self.path.with_name(self.path.name + ".changes"))
+        return self._change_log
 
-    def changed_subjects(self, since: int) -> frozenset[ox.NamedNode | ox.BlankNode] | None:
+    def changed_subjects(self, since: int) -> frozenset[Subject] | None:
         """The subjects whose statements changed after :meth:`version` was `since`; None if unknown.
 
         Unknown when a write did not say what it changed (a SPARQL update, a write of more
@@ -205,7 +163,7 @@ class Store:
             return frozenset()
         if not entries or entries[0][0] > since + 1:
             return None  # older than the log
-        out: set[ox.NamedNode | ox.BlankNode] = set()
+        out: set[Subject] = set()
         for generation, subjects in entries:
             if generation > since:
                 if subjects is None:
@@ -231,10 +189,6 @@ class Store:
     def _revision_path(self) -> Path:
         assert self.path is not None
         return self.path.with_name(self.path.name + ".revision")
-
-    def _change_log_path(self) -> Path:
-        assert self.path is not None
-        return self.path.with_name(self.path.name + ".changes")
 
     # ------------------------------------------------------------------ opening
 
@@ -373,15 +327,14 @@ class Store:
         """
         check_no_outbound(update)
         graphs = written_graphs(update)
-        observed = None if graphs is None else [g for g in graphs if g != _META and not g.startswith(_INFERRED)]
+        observed = None if graphs is None else _data_graphs(graphs)
         before = None if observed is None else self._subjects_of(observed)
         self.touch(subjects=frozenset())
-        changed: frozenset[ox.NamedNode | ox.BlankNode] | None = None
+        changed: frozenset[Subject] | None = None
         try:
             self._inner.update(update, prefixes=PREFIXES)
             after = None if observed is None or before is None else self._subjects_of(observed)
-            if before is not None and after is not None and len(before | after) <= CHANGE_LOG_SUBJECTS:
-                changed = before | after
+            changed = _union(before, after)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (ValueError, RuntimeError) as exc:  # e.g. DROP GRAPH of a graph that does not exist
@@ -405,7 +358,7 @@ class Store:
         writing them keeps the store's :meth:`revision`, which keys snapshots of what is
         derived from the asserted facts.
         """
-        observed = [g for g in graphs if g != _META and not g.startswith(_INFERRED)]
+        observed = _data_graphs(graphs)
         before = frozenset() if derived else self._subjects_of(observed)
         operations = []
         for target, triples in graphs.items():
@@ -415,21 +368,19 @@ class Store:
                 body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
                 operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
         self.touch(revise=not derived, subjects=frozenset())
-        changed: frozenset[ox.NamedNode | ox.BlankNode] | None = None
+        changed: frozenset[Subject] | None = None
         try:
             self._inner.update(" ;\n".join(operations))
-            after = frozenset() if derived else self._subjects_of(observed)
-            if before is not None and after is not None and len(before | after) <= CHANGE_LOG_SUBJECTS:
-                changed = before | after
+            changed = _union(before, frozenset() if derived else self._subjects_of(observed))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs: {exc}") from exc
         finally:
             self.touch(revise=not derived, subjects=changed)
         self.flush()
 
-    def _subjects_of(self, graphs: Iterable[str]) -> frozenset[ox.NamedNode | ox.BlankNode] | None:
+    def _subjects_of(self, graphs: Iterable[str]) -> frozenset[Subject] | None:
         """The subjects of the named graphs, or None if there are more than :data:`CHANGE_LOG_SUBJECTS`."""
-        out: set[ox.NamedNode | ox.BlankNode] = set()
+        out: set[Subject] = set()
         for target in graphs:
             # The graph IRI is checked and serialised by Oxigraph, never user text spliced in.
             graph, limit = ox.NamedNode(target), CHANGE_LOG_SUBJECTS + 1
@@ -438,20 +389,20 @@ class Store:
             assert isinstance(solutions, ox.QuerySolutions)
             for row in solutions:
                 subject = row[0]
-                if isinstance(subject, ox.NamedNode | ox.BlankNode):
+                if isinstance(subject, Subject):
                     out.add(subject)
             if len(out) > CHANGE_LOG_SUBJECTS:
                 return None
         return frozenset(out)
 
 
-def _encode_subjects(subjects: frozenset[ox.NamedNode | ox.BlankNode] | None) -> list[str] | None:
-    """Subjects as text for the change log: an IRI as it is, a blank node as ``_:id``."""
-    if subjects is None:
+def _data_graphs(graphs: Iterable[str]) -> list[str]:
+    """The graphs among `graphs` whose subjects are facts: not the provenance graph, not derived ones."""
+    return [g for g in graphs if g != _META and not g.startswith(_INFERRED)]
+
+
+def _union(before: frozenset[Subject] | None, after: frozenset[Subject] | None) -> frozenset[Subject] | None:
+    """The subjects a write changed: those of its graphs before and after; None if unknown or too many."""
+    if before is None or after is None or len(before | after) > CHANGE_LOG_SUBJECTS:
         return None
-    return sorted(s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}" for s in subjects)
-
-
-def _decode_subjects(texts: list[str]) -> Iterator[ox.NamedNode | ox.BlankNode]:
-    for text in texts:
-        yield ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+    return before | after
