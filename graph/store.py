@@ -139,9 +139,10 @@ class Store:
     def changed_subjects(self, since: int) -> frozenset[Subject] | None:
         """The subjects whose statements changed after :meth:`version` was `since`; None if unknown.
 
-        Unknown when a write did not say what it changed (a SPARQL update, a write of more
-        than :data:`CHANGE_LOG_SUBJECTS` subjects, a bulk load by other code) or when
-        `since` is older than the log kept here. Writes to derived graphs change nothing
+        Unknown when a write did not say what it changed (a SPARQL update whose text does
+        not name the graphs it writes, a write of more than :data:`CHANGE_LOG_SUBJECTS`
+        subjects, a bulk load by other code) or when `since` is older than the log kept
+        here. Writes to derived graphs change nothing
         here.
 
         >>> import pyoxigraph as ox
