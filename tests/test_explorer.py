@@ -18,12 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from longarm.api.app import create_app
-from longarm.api.routes.explorer import CSP, STATIC
+from longarm.api.routes.explorer import CSP, PAGES, STATIC, page_html
 from longarm.api.settings import Settings
 from longarm.graph.store import Store
 from longarm.ontology.namespace import ID_BASE
 
-SHELLS = sorted(p.name for p in STATIC.glob("*.html"))
+SHELLS = sorted(PAGES)  # each page: its content in the shared frame (layout.html)
 ASSETS = sorted(p.name for p in STATIC.iterdir() if p.suffix in {".css", ".js", ".svg"})
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -162,7 +162,7 @@ class _Shell(HTMLParser):
 @pytest.mark.parametrize("name", SHELLS)
 def test_shells_are_accessible_and_load_only_their_own_files(name: str) -> None:
     shell = _Shell()
-    shell.feed((STATIC / name).read_text(encoding="utf-8"))
+    shell.feed(page_html(name))
     assert shell.all("html") == [{"lang": "en"}]
     assert {"name": "viewport", "content": "width=device-width, initial-scale=1"} in shell.all("meta")
     # CSP: scripts are files of this server, deferred; no inline script, style or handler.

@@ -1,7 +1,9 @@
 """The web explorer: HTML shells, styles and scripts in ``api/static/``, served by the app.
 
-The pages are static shells; their scripts ask the REST API and ``/sparql`` of this same
-server and build the answer in the page (text nodes, never markup from data). Nothing is
+The pages are static shells: one frame (``layout.html``: head, header, navigation,
+footer) around each page's own content (``index.html``, ``asset.html`` …), put together
+once per process from :data:`PAGES`. Their scripts ask the REST API and ``/sparql`` of this
+same server and build the answer in the page (text nodes, never markup from data). Nothing is
 fetched from anywhere else, so the explorer works offline. Every shell gets the base of
 instance IRIs in a ``<meta>`` element (the scripts turn IRIs into explorer links with it)
 and a Content-Security-Policy that allows only this origin and no inline script.
@@ -20,7 +22,9 @@ and a Content-Security-Policy that allows only this origin and no inline script.
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -33,7 +37,7 @@ from ...graph.store import Store
 from ...ontology.namespace import ID_BASE, PREFIXES, entity_iri
 from ..deps import StoreDep
 
-__all__ = ["CSP", "SPARQL_EXAMPLES", "STATIC", "router"]
+__all__ = ["CSP", "PAGES", "SPARQL_EXAMPLES", "STATIC", "page_html", "router"]
 
 router = APIRouter(tags=["explorer"], include_in_schema=False)
 
@@ -57,6 +61,29 @@ _TYPES: Final = {
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(css|js|svg)$")
 _BASE_META = '<meta name="longarm-id-base" content="">'
 _EXISTS = "SELECT ?node WHERE { ?node ?p ?o } LIMIT 1"
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What a page adds to the frame: ``data-page``, title, scripts, current navigation link, site search."""
+
+    page: str
+    title: str
+    scripts: tuple[str, ...]
+    current: str | None = None  # the navigation link marked aria-current
+    search: bool = True  # the header's search form (the home page has its own)
+
+
+#: The pages, by the file of their content in :data:`STATIC`.
+PAGES: Final = {
+    "index.html": _Page("home", "longarm — who can compel access to this data?", ("home.js",), "/", search=False),
+    "check.html": _Page("check", "Check an asset — longarm", ("answer.js", "check.js"), "/explore/check"),
+    "sparql.html": _Page("sparql", "SPARQL — longarm", ("sparql.js",), "/explore/sparql"),
+    "entity.html": _Page("entity", "Entity — longarm", ("entity.js",)),
+    "asset.html": _Page("asset", "Who can compel access — longarm", ("answer.js", "asset.js")),
+    "instrument.html": _Page("instrument", "Legal instrument — longarm", ("answer.js", "instrument.js")),
+    "404.html": _Page("notfound", "Not found — longarm", ("home.js",)),
+}
 
 #: Example queries of the SPARQL page: (title, what it shows, query without its prefixes).
 SPARQL_EXAMPLES: Final = (
@@ -189,13 +216,26 @@ def static(name: str) -> Response:
 
 
 def _shell(name: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(_page(name), status_code=status, headers=_HEADERS)
+    return HTMLResponse(page_html(name), status_code=status, headers=_HEADERS)
 
 
 @cache
-def _page(name: str) -> str:
-    text = (STATIC / name).read_text(encoding="utf-8")
-    return text.replace(_BASE_META, f'<meta name="longarm-id-base" content="{ID_BASE}">')
+def page_html(name: str) -> str:
+    """The whole page `name` of :data:`PAGES`: its content in the frame, with the base of instance IRIs."""
+    spec = PAGES[name]
+    head, _, rest = (STATIC / "layout.html").read_text(encoding="utf-8").partition("<!--search-->\n")
+    form, _, tail = rest.partition("<!--/search-->\n")
+    frame = head + (form if spec.search else "") + tail
+    if spec.current is not None:
+        link = f'<li><a href="{spec.current}">'
+        frame = frame.replace(link, link[:-1] + ' aria-current="page">', 1)
+    frame = (
+        frame.replace("{{title}}", html.escape(spec.title, quote=False))
+        .replace("{{scripts}}", "".join(f'<script src="/static/{s}" defer></script>\n' for s in spec.scripts))
+        .replace("{{page}}", spec.page)
+        .replace(_BASE_META, f'<meta name="longarm-id-base" content="{ID_BASE}">')
+    )
+    return frame.replace("{{main}}", (STATIC / name).read_text(encoding="utf-8"))
 
 
 def _exists(store: Store, node: ox.NamedNode) -> bool:
