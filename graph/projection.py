@@ -438,7 +438,13 @@ _LOG_BYTES_KEPT = 1 << 20
 
 
 class _Builder:
-    def __init__(self, inner: ox.Store, graphs: list[str]) -> None:
+    """Reads the store into a :class:`Projection`, one two-column scan per property.
+
+    :mod:`longarm.graph.projection_patch` subclasses it to read given statements instead
+    (no store then: `inner` is None and :meth:`scan` is overridden).
+    """
+
+    def __init__(self, inner: ox.Store | None, graphs: list[str]) -> None:
         self.inner = inner
         self.graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
         self.p = Projection()
@@ -454,6 +460,7 @@ class _Builder:
         # predicate is one of our own constants, serialised by Oxigraph, never user text.
         query = f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(str(predicate))} ?o }}"
         strings = self.strings
+        assert self.inner is not None
         solutions = self.inner.query(query, default_graph=self.graphs)
         assert isinstance(solutions, ox.QuerySolutions)
         for row in solutions:

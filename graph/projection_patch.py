@@ -113,7 +113,7 @@ class _SubjectBuilder(_Builder):
     """The projection's builder over given statements instead of whole-store scans."""
 
     def __init__(self, quads: list[ox.Quad], graphs: list[str]) -> None:
-        super().__init__(ox.Store(), [])
+        super().__init__(None, [])
         # The values of one subject in the order a whole-store scan gives them: graph by
         # graph in the builder's order, then as the store orders them within a graph.
         order = {g: i for i, g in enumerate(graphs)}

@@ -282,9 +282,7 @@ class QueryPool:
             if reply is None:
                 self._retire(worker)
                 worker = None
-                raise QueryTimeoutError(
-                    f"the query ran past the {timeout:g} s deadline and was stopped; add a LIMIT or narrow it"
-                )
+                raise _past_deadline(timeout)
         except (OSError, EOFError) as exc:
             if worker is not None:
                 self._retire(worker)
@@ -317,9 +315,7 @@ class QueryPool:
         try:
             worker.conn.send((str(self._snapshots.lend(worker)), task))
             if not await _readable(worker.conn, deadline):
-                raise QueryTimeoutError(
-                    f"the query ran past the {timeout:g} s deadline and was stopped; add a LIMIT or narrow it"
-                )
+                raise _past_deadline(timeout)
             reply: tuple[Any, ...] = worker.conn.recv()
             replied = True
         except (OSError, EOFError) as exc:
@@ -450,6 +446,10 @@ def query_runner(store: Store, *, workers: int = 2, timeout: float = 30.0) -> Qu
 
 
 _ERRORS: dict[str, type[LongarmError]] = {c.__name__: c for c in (QueryError, InputError, StoreError)}
+
+
+def _past_deadline(timeout: float) -> QueryTimeoutError:
+    return QueryTimeoutError(f"the query ran past the {timeout:g} s deadline and was stopped; add a LIMIT or narrow it")
 
 
 async def _readable(conn: Connection, deadline: float) -> bool:

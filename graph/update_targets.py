@@ -49,7 +49,6 @@ __all__ = ["MAX_READ", "written_graphs"]
 MAX_READ = 100_000
 
 _DECLARED = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
-_UNKNOWN = object()
 
 
 def written_graphs(update: str) -> set[str] | None:
