@@ -32,6 +32,7 @@ from .routes.organizations import router as organizations_router
 from .routes.sparql import router as sparql_router
 from .routes.stats import router as stats_router
 from .settings import Settings
+from .sparql_fast_path import SparqlQueryPath
 
 __all__ = ["create_app"]
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(graph_store_router)
     app.include_router(linked_data_router)
     app.include_router(explorer_router)
+    app.add_middleware(SparqlQueryPath)  # innermost: CORS and the body limit apply to it
     # Browsers may read from any origin; writes still need the bearer token (never a cookie).
     app.add_middleware(
         CORSMiddleware,

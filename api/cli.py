@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--access-log", action="store_true", default=None, help="log each request (LONGARM_ACCESS_LOG)")
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -368,7 +369,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .server import serve  # imported here: the server stack is not needed by other commands
 
-    return serve(settings.with_(host=args.host, port=args.port))
+    return serve(settings.with_(host=args.host, port=args.port, access_log=args.access_log))
 
 
 # ---------------------------------------------------------------------- helpers

@@ -20,7 +20,7 @@ from ..graph.errors import (
     ValidationError,
 )
 
-__all__ = ["install_error_handlers", "status_for"]
+__all__ = ["error_response", "install_error_handlers", "status_for"]
 
 
 def status_for(exc: LongarmError) -> int:
@@ -44,8 +44,8 @@ def status_for(exc: LongarmError) -> int:
     return 400
 
 
-async def _handle(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, LongarmError)
+def error_response(exc: LongarmError) -> JSONResponse:
+    """The response for a domain error: its status and ``{"detail": …}``."""
     detail: object = str(exc)
     if isinstance(exc, ValidationError):
         detail = [str(v) for v in exc.violations]
@@ -56,6 +56,11 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
     elif isinstance(exc, RdfSyntaxError):
         detail = {"message": str(exc), "line": exc.line, "column": exc.column, "reason": exc.reason}
     return JSONResponse({"detail": detail}, status_code=status_for(exc))
+
+
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LongarmError)
+    return error_response(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -14,6 +14,7 @@ variable                    meaning                                      default
 ``LONGARM_RESULT_CAP``      most rows (triples) a SPARQL query returns   ``10000``
 ``LONGARM_QUERY_WORKERS``   processes answering SPARQL queries           ``2``
 ``LONGARM_MAX_BODY``        largest request body accepted, bytes         ``67108864`` (64 MiB)
+``LONGARM_ACCESS_LOG``      log each request (``1``, ``true``, ``yes``)   off
 ==========================  ==========================================  ==============================
 """
 
@@ -39,6 +40,7 @@ class Settings:
     result_cap: int = 10_000
     query_workers: int = 2
     max_body: int = 64 * 1024 * 1024
+    access_log: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -54,6 +56,7 @@ class Settings:
             result_cap=int(e.get("LONGARM_RESULT_CAP", "10000")),
             query_workers=int(e.get("LONGARM_QUERY_WORKERS", "2")),
             max_body=int(e.get("LONGARM_MAX_BODY", str(64 * 1024 * 1024))),
+            access_log=e.get("LONGARM_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
         )
 
     def with_(self, **changes: object) -> Settings:

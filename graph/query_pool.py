@@ -130,15 +130,22 @@ def _results_format(media: str) -> tuple[str, ox.QueryResultsFormat]:
     return (media, fmt) if fmt is not None else (_JSON, ox.QueryResultsFormat.JSON)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps makes one per call
+
+
 def _solutions(result: ox.QuerySolutions, media: str, cap: int) -> QueryAnswer:
     names = [v.value for v in result.variables]
     rows = list(itertools.islice(result, cap + 1))
     truncated = len(rows) > cap
     bindings = []
     for row in rows[:cap]:
-        bindings.append({n: _json_term(row[n]) for n in names if row[n] is not None})
+        binding = {}
+        for n, term in zip(names, row, strict=True):
+            if term is not None:
+                binding[n] = _json_term(term)
+        bindings.append(binding)
     document = {"head": {"vars": names}, "results": {"bindings": bindings}}
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    body = _ENCODER.encode(document).encode()
     media, fmt = _results_format(media)
     if fmt != ox.QueryResultsFormat.JSON:
         body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt) or b""
@@ -306,14 +313,17 @@ class QueryPool:
             worker = self._idle.get_nowait()
         except queue.Empty:
             return await asyncio.to_thread(self.run, task)
-        if worker is None or not worker.process.is_alive() or not self._snapshots.is_current(worker):
+        snapshot = None
+        if worker is not None and worker.process.is_alive():
+            snapshot = self._snapshots.lend_at_once(worker)
+        if worker is None or snapshot is None:
             self._idle.put(worker)
             return await asyncio.to_thread(self.run, task)
         timeout = self.timeout or 0.0
         deadline, replied = time.monotonic() + timeout, False
         kept: _Worker | None = worker
         try:
-            worker.conn.send((str(self._snapshots.lend(worker)), task))
+            worker.conn.send((str(snapshot), task))
             if not await _readable(worker.conn, deadline):
                 raise _past_deadline(timeout)
             reply: tuple[Any, ...] = worker.conn.recv()
@@ -406,15 +416,27 @@ class _Snapshots:
                     raise StoreError(f"cannot snapshot the store for a query: {exc}") from exc
                 self._current = (version, target)
             previous, self._lent[worker] = self._lent.get(worker), self._current[1]
-            if previous != self._current[1]:  # only then may a snapshot have lost its last reader
+            if previous is not None and previous != self._current[1]:  # only then may one lose its last reader
                 self._prune()
             return self._current[1]
 
-    def is_current(self, worker: _Worker) -> bool:
-        """True if `worker` already reads the snapshot of the store as it is now (nothing to make)."""
+    def lend_at_once(self, worker: _Worker) -> Path | None:
+        """As :meth:`lend` if that needs no file work, else None.
+
+        The snapshot of the store as it is now must exist already, and `worker` must
+        read it already or read none yet (a fresh worker): then no snapshot is made and
+        none loses its last reader (nothing to delete). Cheap enough for the event loop.
+        """
+        version = self._store.version()
         with self._lock:
             current = self._current
-            return current is not None and current[0] == self._store.version() and self._lent.get(worker) == current[1]
+            if current is None or current[0] != version:
+                return None
+            previous = self._lent.get(worker)
+            if previous is not None and previous != current[1]:
+                return None
+            self._lent[worker] = current[1]
+            return current[1]
 
     def release(self, worker: _Worker) -> None:
         """`worker` is gone: its snapshot may be deleted."""
@@ -457,20 +479,20 @@ async def _readable(conn: Connection, deadline: float) -> bool:
     if conn.poll(0):
         return True
     loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     fd = conn.fileno()
 
-    def wake() -> None:
+    def settle(value: bool) -> None:
         if not ready.done():
-            ready.set_result(None)
+            ready.set_result(value)
 
-    loop.add_reader(fd, wake)
+    # A timer, not asyncio.wait_for: that wraps the wait in a task of its own at each query.
+    loop.add_reader(fd, settle, True)
+    timer = loop.call_later(max(0.0, deadline - time.monotonic()), settle, False)
     try:
-        await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
-        return True
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
 
 

@@ -36,6 +36,7 @@ DELETE { ?s ?p ?o } USING <http://e.org/g> WHERE { ?s ?p ?o }
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -68,14 +69,25 @@ _DATASET_IN_UPDATE = _keyword("USING", "WITH")
 _MODIFY = _keyword("DELETE", "INSERT", "WHERE", "DATA")
 
 
+@functools.lru_cache(maxsize=16)
 def _bare(text: str) -> str:
-    """`text` with strings, IRIs and comments replaced by spaces (same length)."""
+    """`text` with strings, IRIs and comments replaced by spaces (same length).
+
+    Kept for the last texts: a query is checked several times on its way (its form, its
+    dataset, SERVICE or LOAD).
+    """
     return _BLANK.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _find(keyword: re.Pattern[str], word: str, text: str) -> re.Match[str] | None:
+    """`keyword` in the bare `text`; first the cheaper test that `word` (lower case) is there at all."""
+    bare = _bare(text)
+    return keyword.search(bare) if word in bare.lower() else None
 
 
 def check_no_outbound(text: str) -> None:
     """Raise :class:`QueryError` if `text` uses SERVICE or LOAD."""
-    match = _OUTBOUND.search(_bare(text))
+    match = _find(_OUTBOUND, "service", text) or _find(_OUTBOUND, "load", text)
     if match:
         raise QueryError(f"{match.group(1).upper()} is refused: this server never fetches a URL given in a query")
 
@@ -88,7 +100,7 @@ def query_form(text: str) -> str | None:
 
 def declares_dataset(text: str) -> bool:
     """True if a query has a dataset clause (``FROM`` or ``FROM NAMED``)."""
-    return _FROM.search(_bare(text)) is not None
+    return _find(_FROM, "from", text) is not None
 
 
 def add_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:

@@ -45,6 +45,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="spawns a server
 class Server:
     base: str
     process: subprocess.Popen[bytes]
+    log: Path
 
     @property
     def sparql(self) -> str:
@@ -69,13 +70,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "LONGARM_PORT": str(port),
         "LONGARM_WRITE_TOKEN": TOKEN,
         "LONGARM_QUERY_TIMEOUT": str(TIMEOUT),
+        "LONGARM_ACCESS_LOG": "1",
     }
     code = "import sys; from longarm.api.cli import main; sys.exit(main(['serve']))"
     with open(home / "server.log", "wb") as log:
         process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT)
-    s = Server(f"http://127.0.0.1:{port}", process)
+    s = Server(f"http://127.0.0.1:{port}", process, home / "server.log")
     try:
-        _wait_ready(s, home / "server.log")
+        _wait_ready(s, s.log)
         yield s
     finally:
         process.terminate()  # uvicorn shuts down: the lifespan stops the query workers
@@ -116,6 +118,15 @@ def http(
 
 def query_url(s: Server, query: str, **params: str) -> str:
     return s.sparql + "?" + urllib.parse.urlencode({"query": query, **params})
+
+
+def test_access_log_when_asked(server: Server) -> None:
+    status, _, _ = http("GET", query_url(server, "ASK { ?s ?p ?o }") + "&access-log-probe=1")
+    assert status == 200
+    deadline = time.monotonic() + 5
+    while "access-log-probe=1 HTTP/1.1\" 200" not in server.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, "the request was not logged"
+        time.sleep(0.05)
 
 
 # ---------------------------------------------------------------------- SPARQLWrapper

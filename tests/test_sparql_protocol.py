@@ -28,7 +28,7 @@ from longarm.api.app import create_app
 from longarm.api.settings import Settings
 from longarm.graph.errors import QueryError
 from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
-from longarm.graph.query_pool import QueryPool, QueryTask
+from longarm.graph.query_pool import QueryAnswer, QueryPool, QueryTask
 from longarm.graph.sparql_guard import add_using, declares_dataset, query_form
 from longarm.graph.store import Store
 from longarm.ontology.namespace import GRAPH_BASE
@@ -669,6 +669,30 @@ def test_pool_answers_on_the_event_loop_and_kills_a_worker_whose_caller_went_awa
         assert first == fast == b"label\r\nA\r\nC\r\n" and after == "label\r\nA\r\nC\r\n"
         workers = [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
         assert len(workers) == 1  # the busy one was killed, a fresh one answered
+    finally:
+        pool.close()
+
+
+def test_pool_answers_on_the_loop_with_every_idle_worker(disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each idle worker takes the snapshot on the loop, not only one that read it before
+    # (a regression: with two workers, the one never lent a snapshot sent every query to a thread).
+    pool = QueryPool(disk_store, workers=2, timeout=20)
+    threaded: list[QueryTask] = []
+    run = pool.run
+
+    def counted(task: QueryTask) -> QueryAnswer:
+        threaded.append(task)
+        return run(task)
+
+    monkeypatch.setattr(pool, "run", counted)
+
+    async def scenario() -> list[bytes]:
+        return [(await pool.arun(QueryTask(LABELS, "text/csv"))).body for _ in range(6)]
+
+    try:
+        bodies = asyncio.run(scenario())
+        assert bodies == [b"label\r\nA\r\nC\r\n"] * 6
+        assert len(threaded) == 1  # only the first: the snapshot had to be made
     finally:
         pool.close()
 

@@ -42,8 +42,9 @@ from ..deps import BearerDep, SettingsDep, StoreDep, check_write_token
 from ..negotiation import GRAPHS, RESULTS, negotiate, rdf_body
 from ..settings import Settings
 
-__all__ = ["TRUNCATED_HEADER", "router"]
+__all__ = ["SPARQL_PATH", "TRUNCATED_HEADER", "Operation", "answer", "read_operation", "router"]
 
+SPARQL_PATH = "/sparql"
 TRUNCATED_HEADER = "X-Longarm-Truncated"
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -115,7 +116,7 @@ _POST_BODY: dict[str, Any] = {
 
 
 @dataclass(frozen=True, slots=True)
-class _Operation:
+class Operation:
     """A query or an update read from a request, with its dataset parameters."""
 
     kind: str  # "query" or "update"
@@ -125,40 +126,58 @@ class _Operation:
 
 
 @router.get(
-    "/sparql",
+    SPARQL_PATH,
     summary="SPARQL query (GET), or the Service Description without a query",
     responses=_RESPONSES,
     openapi_extra=_GET_PARAMETERS,
 )
-async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    params = request.query_params
-    if "update" in params:
-        raise HTTPException(400, "a SPARQL update is sent with POST, not GET")
-    if "query" not in params:
+async def sparql_get(request: Request, store: StoreDep) -> Response:
+    op = await read_operation(request)
+    if op is None:
         label, media = negotiate(request.headers.get("accept"), GRAPHS)
         triples = await run_in_threadpool(service_description, store, str(request.url.replace(query="")))
         return Response(rdf_body(triples, media, SD_PREFIXES), media_type=label, headers={"Vary": "Accept"})
-    op = _Operation("query", _one(params.getlist("query"), "query"), *_dataset(params.multi_items(), "query"))
-    return await _answer(request, settings, op)
+    return await answer(request, op)
 
 
 @router.post(
-    "/sparql",
+    SPARQL_PATH,
     summary="SPARQL query or update (URL-encoded or direct POST); updates need the bearer token",
     responses={**_RESPONSES, 204: {"description": "the update was applied"}, 401: {}, 403: {}, 415: {}},
     openapi_extra=_POST_BODY,
 )
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, credentials: BearerDep) -> Response:
-    op = await _read_post(request)
+    op = await read_operation(request)
+    assert op is not None  # a POST always carries an operation
     if op.kind == "query":
-        return await _answer(request, settings, op)
+        return await answer(request, op)
     check_write_token(settings, credentials)
     await run_in_threadpool(apply_update, store, op.text, using=op.graphs, using_named=op.named)
     return Response(status_code=204)
 
 
-async def _answer(request: Request, settings: Settings, op: _Operation) -> Response:
-    """Negotiate, run the query on the query runner (off the event loop), send the answer."""
+async def read_operation(request: Request) -> Operation | None:
+    """The query or update a request of the Protocol carries; None for a GET without a query.
+
+    Raises :class:`HTTPException` (400, 415) for a malformed request.
+    """
+    if request.method != "POST":
+        params = request.query_params
+        if "update" in params:
+            raise HTTPException(400, "a SPARQL update is sent with POST, not GET")
+        if "query" not in params:
+            return None
+        return Operation("query", _one(params.getlist("query"), "query"), *_dataset(params.multi_items(), "query"))
+    return await _read_post(request)
+
+
+async def answer(request: Request, op: Operation) -> Response:
+    """Negotiate, run the query on the app's query runner (off the event loop), make the response.
+
+    Raises :class:`HTTPException` (406) when no accepted type fits, and the domain errors
+    of :meth:`QueryRunner.arun`.
+    """
+    settings: Settings = request.app.state.settings
     offers = GRAPHS if query_form(op.text) in ("construct", "describe") else RESULTS
     label, media = negotiate(request.headers.get("accept"), offers)
     given = bool(op.graphs or op.named)  # the Protocol's dataset replaces the query's, whole
@@ -175,7 +194,7 @@ async def _answer(request: Request, settings: Settings, op: _Operation) -> Respo
     return Response(answer.body, media_type=label if answer.media_type == media else answer.media_type, headers=headers)
 
 
-async def _read_post(request: Request) -> _Operation:
+async def _read_post(request: Request) -> Operation:
     """Read a POST of the Protocol: URL-encoded (query or update) or direct."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media not in (_FORM, _QUERY, _UPDATE):
@@ -186,13 +205,13 @@ async def _read_post(request: Request) -> _Operation:
         raise HTTPException(400, "the request body is not UTF-8") from None
     if media != _FORM:
         kind = "query" if media == _QUERY else "update"
-        return _Operation(kind, body, *_dataset(request.query_params.multi_items(), kind))
+        return Operation(kind, body, *_dataset(request.query_params.multi_items(), kind))
     form = parse_qs(body, keep_blank_values=True)
     if ("query" in form) == ("update" in form):
         raise HTTPException(400, "a URL-encoded SPARQL POST has one 'query' or one 'update' parameter")
     kind = "query" if "query" in form else "update"
     pairs = [(k, v) for k, values in form.items() for v in values]
-    return _Operation(kind, _one(form[kind], kind), *_dataset(pairs, kind))
+    return Operation(kind, _one(form[kind], kind), *_dataset(pairs, kind))
 
 
 def _dataset(pairs: list[tuple[str, str]], kind: str) -> tuple[list[str], list[str]]:
