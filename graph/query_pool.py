@@ -4,9 +4,9 @@ Oxigraph evaluates a query in Rust, inside the calling process, and a Python thr
 cannot be stopped. So :class:`QueryPool` runs queries in worker **processes**, each
 answering one query at a time; the caller waits for the answer until the deadline, and
 past it kills the worker (``SIGKILL``), which really ends the work, and a fresh worker
-takes its place. The caller waits in its own thread (the server calls
-:meth:`QueryPool.run` from a thread pool), so other requests are served meanwhile by the
-other workers. The deadline counts from the call: waiting for a free worker counts too.
+takes its place. The server awaits the answer on its event loop (:meth:`QueryPool.arun`;
+:meth:`QueryPool.run` blocks a thread instead), so other requests are served meanwhile by
+the other workers. The deadline counts from the call: waiting for a free worker counts too.
 
 Workers open the store read-only, but not the live directory, which the server keeps
 writing: a read-only RocksDB view of it can refer to files a later compaction deletes
@@ -41,6 +41,8 @@ Examples
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -264,6 +266,9 @@ class QueryPool:
         self._snapshots = _Snapshots(store)
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        # Callers of arun waiting for a worker, first come first served (under _lock).
+        self._waiters: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker | None]]]
+        self._waiters = collections.deque()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -277,7 +282,7 @@ class QueryPool:
         try:
             slot = self._idle.get(timeout=timeout)
         except queue.Empty:
-            raise QueryTimeoutError(f"no query worker became free within the {timeout:g} s deadline") from None
+            raise QueryTimeoutError(_no_worker(timeout)) from None
         worker: _Worker | None = slot
         try:
             if worker is not None and not worker.process.is_alive():  # died while idle (e.g. killed)
@@ -296,33 +301,32 @@ class QueryPool:
                 worker = None
             raise StoreError(f"a query worker failed: {exc}") from None
         finally:
-            self._idle.put(worker)  # None: a fresh worker is started by the next caller
+            self._release(worker)  # None: a fresh worker is started by the next caller
         return _unpack(reply)
 
     async def arun(self, task: QueryTask) -> QueryAnswer:
-        """As :meth:`run`, but the reply is awaited on the running event loop, not in a thread.
+        """As :meth:`run`, but waiting on the running event loop, not in a thread.
 
-        That saves two thread switches per query (a light query's answer takes ~0.4 ms;
-        the switches cost as much again on a VM). It takes the fast way when an idle
-        worker reads the current snapshot; otherwise (every worker busy, a worker to start
-        or a snapshot to make) it runs :meth:`run` in a thread. A worker whose caller is
-        cancelled (the client went away) before its reply came is killed: the reply
-        would otherwise reach the next query.
+        The caller waits for a free worker, then for its reply, on the loop: a light
+        query's answer takes ~0.2 ms in the worker, and two thread switches cost as much
+        again on a VM. Only starting a worker or making a snapshot (after a write) is done
+        in a thread. A worker whose caller is cancelled (the client went away) before its
+        reply came is killed: the reply would otherwise reach the next query.
         """
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            return await asyncio.to_thread(self.run, task)
-        snapshot = None
-        if worker is not None and worker.process.is_alive():
-            snapshot = self._snapshots.lend_at_once(worker)
-        if worker is None or snapshot is None:
-            self._idle.put(worker)
-            return await asyncio.to_thread(self.run, task)
         timeout = self.timeout or 0.0
-        deadline, replied = time.monotonic() + timeout, False
-        kept: _Worker | None = worker
+        deadline = time.monotonic() + timeout
+        worker = await self._acquire(deadline)
+        if worker is not None and not worker.process.is_alive():  # died while idle (e.g. killed)
+            self._retire(worker)
+            worker = None
+        snapshot = self._snapshots.lend_at_once(worker) if worker is not None else None
+        if worker is None or snapshot is None:
+            worker, snapshot = await self._prepare(worker)
+        sent = replied = False
         try:
+            if time.monotonic() >= deadline:  # the wait for a worker (or its start) took it all
+                raise QueryTimeoutError(_no_worker(timeout))
+            sent = True  # from here, a worker without its reply is killed
             worker.conn.send((str(snapshot), task))
             if not await _readable(worker.conn, deadline):
                 raise _past_deadline(timeout)
@@ -331,11 +335,89 @@ class QueryPool:
         except (OSError, EOFError) as exc:
             raise StoreError(f"a query worker failed: {exc}") from None
         finally:
-            if not replied:  # past the deadline, broken, or cancelled while it worked
+            if sent and not replied:  # past the deadline, broken, or cancelled while it worked
                 self._retire(worker)
-                kept = None  # a fresh worker is started by the next caller
-            self._idle.put(kept)
+                self._release(None)  # a fresh worker is started by the next caller
+            else:
+                self._release(worker)
         return _unpack(reply)
+
+    async def _prepare(self, worker: _Worker | None) -> tuple[_Worker, Path]:
+        """Start a worker if `worker` is None and lend it the snapshot, in a thread (each may take a while).
+
+        If the caller goes away meanwhile, the worker is given back once ready; if it
+        cannot be made ready, its slot is given back.
+        """
+
+        def prepare() -> tuple[_Worker, Path]:
+            ready = worker
+            try:
+                if ready is None:
+                    ready = self._spawn()
+                return ready, self._snapshots.lend(ready)
+            except BaseException:
+                self._release(ready)  # None if it could not start: the next caller tries again
+                raise
+
+        job = asyncio.ensure_future(asyncio.to_thread(prepare))
+        try:
+            return await asyncio.shield(job)
+        except asyncio.CancelledError:
+            job.add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, job: asyncio.Future[tuple[_Worker, Path]]) -> None:
+        """A worker made ready for a caller that went away meanwhile goes back to the pool."""
+        if not job.cancelled() and job.exception() is None:
+            self._release(job.result()[0])
+
+    async def _acquire(self, deadline: float) -> _Worker | None:
+        """An idle worker (None: one to start), waited for on the loop until `deadline`."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[_Worker | None] = loop.create_future()
+        with self._lock:
+            if self._closed:
+                raise StoreError("the query pool is closed")
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                self._waiters.append((loop, waiter))
+
+        def expire() -> None:
+            if not waiter.done():
+                waiter.set_exception(QueryTimeoutError(_no_worker(self.timeout or 0.0)))
+
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), expire)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._release(waiter.result())  # handed over just as the caller went away
+            raise
+        finally:
+            timer.cancel()
+
+    def _release(self, worker: _Worker | None) -> None:
+        """Give `worker` back (None: a fresh one is to be started): to the first caller
+        waiting on an event loop, else to the idle queue."""
+        with self._lock:
+            while self._waiters:
+                loop, waiter = self._waiters.popleft()
+                if waiter.done():  # past its deadline, or cancelled
+                    continue
+                try:
+                    loop.call_soon_threadsafe(self._hand, waiter, worker)
+                    return
+                except RuntimeError:  # its loop is closed
+                    continue
+            self._idle.put(worker)
+
+    def _hand(self, waiter: asyncio.Future[_Worker | None], worker: _Worker | None) -> None:
+        """On the waiter's loop: give it `worker`, or pass it on if it stopped waiting meanwhile."""
+        if waiter.done():
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
 
     def _ask(self, worker: _Worker, message: tuple[str, QueryTask], deadline: float) -> tuple[Any, ...] | None:
         worker.conn.send(message)
@@ -367,6 +449,10 @@ class QueryPool:
         with self._lock:
             self._closed = True
             live, self._live = self._live, set()
+            waiting, self._waiters = list(self._waiters), collections.deque()
+        for loop, waiter in waiting:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits there any more
+                loop.call_soon_threadsafe(_fail, waiter, StoreError("the query pool is closed"))
         idle = set()
         while True:
             try:
@@ -470,6 +556,10 @@ def query_runner(store: Store, *, workers: int = 2, timeout: float = 30.0) -> Qu
 _ERRORS: dict[str, type[LongarmError]] = {c.__name__: c for c in (QueryError, InputError, StoreError)}
 
 
+def _no_worker(timeout: float) -> str:
+    return f"no query worker became free within the {timeout:g} s deadline"
+
+
 def _past_deadline(timeout: float) -> QueryTimeoutError:
     return QueryTimeoutError(f"the query ran past the {timeout:g} s deadline and was stopped; add a LIMIT or narrow it")
 
@@ -494,6 +584,11 @@ async def _readable(conn: Connection, deadline: float) -> bool:
     finally:
         timer.cancel()
         loop.remove_reader(fd)
+
+
+def _fail(waiter: asyncio.Future[Any], error: Exception) -> None:
+    if not waiter.done():
+        waiter.set_exception(error)
 
 
 def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:

@@ -26,9 +26,9 @@ from httpx2 import Response
 
 from longarm.api.app import create_app
 from longarm.api.settings import Settings
-from longarm.graph.errors import QueryError
+from longarm.graph.errors import QueryError, QueryTimeoutError
 from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
-from longarm.graph.query_pool import QueryAnswer, QueryPool, QueryTask
+from longarm.graph.query_pool import QueryPool, QueryTask
 from longarm.graph.sparql_guard import add_using, declares_dataset, query_form
 from longarm.graph.store import Store
 from longarm.ontology.namespace import GRAPH_BASE
@@ -677,14 +677,14 @@ def test_pool_answers_on_the_loop_with_every_idle_worker(disk_store: Store, monk
     # Each idle worker takes the snapshot on the loop, not only one that read it before
     # (a regression: with two workers, the one never lent a snapshot sent every query to a thread).
     pool = QueryPool(disk_store, workers=2, timeout=20)
-    threaded: list[QueryTask] = []
-    run = pool.run
+    threaded: list[str] = []
+    to_thread = asyncio.to_thread
 
-    def counted(task: QueryTask) -> QueryAnswer:
-        threaded.append(task)
-        return run(task)
+    async def counted(func: Any, /, *args: Any) -> Any:
+        threaded.append(func.__name__)
+        return await to_thread(func, *args)
 
-    monkeypatch.setattr(pool, "run", counted)
+    monkeypatch.setattr(asyncio, "to_thread", counted)
 
     async def scenario() -> list[bytes]:
         return [(await pool.arun(QueryTask(LABELS, "text/csv"))).body for _ in range(6)]
@@ -692,9 +692,65 @@ def test_pool_answers_on_the_loop_with_every_idle_worker(disk_store: Store, monk
     try:
         bodies = asyncio.run(scenario())
         assert bodies == [b"label\r\nA\r\nC\r\n"] * 6
-        assert len(threaded) == 1  # only the first: the snapshot had to be made
+        assert threaded == ["prepare"]  # only the first: the snapshot had to be made
     finally:
         pool.close()
+
+
+def test_pool_callers_wait_for_a_worker_on_the_loop(disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One worker, several callers at once: they take it in turn, without a thread each.
+    pool = QueryPool(disk_store, workers=1, timeout=2)
+    run = pool.run
+    monkeypatch.setattr(pool, "run", lambda task: pytest.fail("arun blocked a thread"))
+
+    async def scenario() -> tuple[list[bytes], str, list[Any], bytes]:
+        await pool.arun(QueryTask(LABELS, "text/csv"))  # the snapshot is made
+        together = await asyncio.gather(*(pool.arun(QueryTask(LABELS, "text/csv")) for _ in range(3)))
+        stuck = asyncio.ensure_future(pool.arun(QueryTask(EXPLOSIVE, "text/csv")))
+        await asyncio.sleep(0.2)
+        waiting = asyncio.ensure_future(pool.arun(QueryTask(LABELS, "text/csv")))
+        await asyncio.sleep(0.2)
+        waiting.cancel()  # gone while waiting for the worker: the worker is not lost
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        try:
+            await pool._acquire(time.monotonic() + 0.3)  # the worker is busy past this deadline
+            raise AssertionError("a worker was free")
+        except QueryTimeoutError as exc:
+            waited = str(exc)
+        late = asyncio.ensure_future(pool.arun(QueryTask(LABELS, "text/csv")))  # handed the killed one's slot
+        outcomes = await asyncio.gather(stuck, late, return_exceptions=True)
+        after = await pool.arun(QueryTask(LABELS, "text/csv"))
+        return [a.body for a in together], waited, outcomes, after.body
+
+    try:
+        together, waited, (stuck, late), after = asyncio.run(scenario())
+        assert together == [b"label\r\nA\r\nC\r\n"] * 3
+        assert waited == "no query worker became free within the 2 s deadline"
+        assert isinstance(stuck, QueryTimeoutError) and "ran past the 2 s deadline" in str(stuck)
+        # The late caller starts a fresh worker: answered if that took less than what was left of its deadline.
+        assert getattr(late, "body", None) == after or str(late) == waited
+        assert after == b"label\r\nA\r\nC\r\n"
+        assert run(QueryTask(LABELS, "text/csv")).body == after  # and the blocking way still works
+        workers = [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
+        assert len(workers) == 1  # none lost, none left over
+    finally:
+        pool.close()
+
+
+def test_pool_close_ends_the_wait(disk_store: Store) -> None:
+    pool = QueryPool(disk_store, workers=1, timeout=20)
+
+    async def scenario() -> BaseException | None:
+        busy = asyncio.ensure_future(pool.arun(QueryTask(EXPLOSIVE, "text/csv")))
+        await asyncio.sleep(0.3)
+        waiting = asyncio.ensure_future(pool.arun(QueryTask(LABELS, "text/csv")))
+        await asyncio.sleep(0.1)
+        pool.close()
+        results = await asyncio.gather(busy, waiting, return_exceptions=True)
+        return results[1] if isinstance(results[1], BaseException) else None
+
+    assert "the query pool is closed" in str(asyncio.run(scenario()))
 
 
 def test_pool_deletes_a_snapshot_once_no_worker_reads_it(disk_store: Store) -> None:
