@@ -400,17 +400,22 @@ class QueryPool:
     def _release(self, worker: _Worker | None) -> None:
         """Give `worker` back (None: a fresh one is to be started): to the first caller
         waiting on an event loop, else to the idle queue."""
-        with self._lock:
-            while self._waiters:
-                loop, waiter = self._waiters.popleft()
-                if waiter.done():  # past its deadline, or cancelled
-                    continue
-                try:
-                    loop.call_soon_threadsafe(self._hand, waiter, worker)
+        while True:
+            with self._lock:
+                if not self._waiters:
+                    self._idle.put(worker)
                     return
-                except RuntimeError:  # its loop is closed
-                    continue
-            self._idle.put(worker)
+                loop, waiter = self._waiters.popleft()
+            if waiter.done():  # past its deadline, or cancelled
+                continue
+            if _running_loop() is loop:  # on the waiter's loop already (arun): no wake-up to send
+                waiter.set_result(worker)
+                return
+            try:
+                loop.call_soon_threadsafe(self._hand, waiter, worker)
+                return
+            except RuntimeError:  # its loop is closed
+                continue
 
     def _hand(self, waiter: asyncio.Future[_Worker | None], worker: _Worker | None) -> None:
         """On the waiter's loop: give it `worker`, or pass it on if it stopped waiting meanwhile."""
@@ -554,6 +559,13 @@ def query_runner(store: Store, *, workers: int = 2, timeout: float = 30.0) -> Qu
 
 
 _ERRORS: dict[str, type[LongarmError]] = {c.__name__: c for c in (QueryError, InputError, StoreError)}
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _no_worker(timeout: float) -> str:
