@@ -308,8 +308,8 @@ class QueryPool:
         """As :meth:`run`, but waiting on the running event loop, not in a thread.
 
         The caller waits for a free worker, then for its reply, on the loop: a light
-        query's answer takes ~0.2 ms in the worker, and two thread switches cost as much
-        again on a VM. Only starting a worker or making a snapshot (after a write) is done
+        query's answer takes 0.2-0.5 ms in the worker, and two thread switches cost as
+        much again on a VM. Only starting a worker or making a snapshot (after a write) is done
         in a thread. A worker whose caller is cancelled (the client went away) before its
         reply came is killed: the reply would otherwise reach the next query.
         """

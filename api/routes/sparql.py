@@ -19,6 +19,9 @@ query runs past the deadline (``LONGARM_QUERY_TIMEOUT``) and is stopped.
 
 A result longer than ``LONGARM_RESULT_CAP`` rows (or triples) is **truncated** to the
 first ones; the header ``X-Longarm-Truncated`` is ``true`` then (``false`` otherwise).
+
+In the app, queries reach :func:`answer` through :mod:`longarm.api.sparql_fast_path`, in
+front of FastAPI's routing; these routes answer the rest (and describe all in OpenAPI).
 """
 
 from __future__ import annotations
