@@ -496,14 +496,29 @@ class _Snapshots:
         self._lock = threading.Lock()
 
     def lend(self, worker: _Worker) -> Path:
-        """The snapshot of the store as it is now, for `worker` to open."""
+        """The snapshot of the store as it is now, for `worker` to open.
+
+        A new snapshot is made under the store's write lock: RocksDB copies the log file
+        a write is appending to, and a checkpoint made during a write can fail ("File
+        smaller than expected for copy"); so it waits for the write under way, which the
+        query then sees.
+        """
+        with self._lock:
+            fresh = self._current is not None and self._current[0] == self._store.version()
+        if fresh:
+            return self._lend(worker)
+        with self._store.write_lock:
+            return self._lend(worker)
+
+    def _lend(self, worker: _Worker) -> Path:
         version = self._store.version()
         with self._lock:
             if self._current is None or self._current[0] != version:
                 target = self._root / str(next(self._count))
                 try:
                     self._store.oxigraph.backup(str(target))
-                except OSError as exc:
+                except (OSError, RuntimeError) as exc:
+                    shutil.rmtree(target, ignore_errors=True)
                     raise StoreError(f"cannot snapshot the store for a query: {exc}") from exc
                 self._current = (version, target)
             previous, self._lent[worker] = self._lent.get(worker), self._current[1]

@@ -14,6 +14,7 @@ import csv
 import io
 import multiprocessing
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -751,6 +752,28 @@ def test_pool_close_ends_the_wait(disk_store: Store) -> None:
         return results[1] if isinstance(results[1], BaseException) else None
 
     assert "the query pool is closed" in str(asyncio.run(scenario()))
+
+
+def test_pool_snapshot_waits_for_the_write_under_way(disk_store: Store) -> None:
+    # A checkpoint taken while a write appends to RocksDB's log can fail ("File smaller
+    # than expected for copy", seen under load): a new snapshot waits for the write lock.
+    pool = QueryPool(disk_store, workers=1, timeout=20)
+    try:
+        assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\n"
+        answers: list[bytes] = []
+        with disk_store.write_lock:
+            disk_store.update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}d> rdfs:label 'D' }} }}")
+            asker = threading.Thread(target=lambda: answers.append(pool.run(QueryTask(LABELS, "text/csv")).body))
+            asker.start()
+            asker.join(0.5)
+            assert asker.is_alive() and not answers  # waiting: the store is being written
+        asker.join(20)
+        assert answers == [b"label\r\nA\r\nC\r\nD\r\n"]
+        # A snapshot already made needs no lock: answered while a write is under way.
+        with disk_store.write_lock:
+            assert pool.run(QueryTask(LABELS, "text/csv")).body == answers[0]
+    finally:
+        pool.close()
 
 
 def test_pool_deletes_a_snapshot_once_no_worker_reads_it(disk_store: Store) -> None:
