@@ -20,6 +20,12 @@ __all__ = ["answer_described", "router"]
 
 router = APIRouter(tags=["exposures"])
 
+# The two routes are `async`: an answer takes ~1 ms of Python on the projection, under the
+# GIL either way, and running it on the event loop saves the hop to a thread and the GIL's
+# hand-offs between that thread and the loop. Measured at 1M organizations, 32 clients
+# (`longarm bench rest`): 291 -> 408 answers a second saturated, p50 at 150 req/s offered
+# 5.2-5.4 -> 4.3-4.7 ms. (Charts and exports, which take longer, stay in threads.)
+
 _WHAT = (
     "Each exposure names the instrument, the authority, the entity that may be compelled, its basis and confidence "
     "tier, what can be compelled, mitigations, conflicts, and the path of sourced facts behind it. The JSON is the "
@@ -34,7 +40,7 @@ _WHAT = (
     summary="Who can compel access to a stored data asset",
     description=_WHAT,
 )
-def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> DictJSON:
+async def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> DictJSON:
     answer = compel(p, resolve(p, ref, "asset"), as_of, mode)
     return DictJSON(answer_to_dict(p, answer))  # the AnswerOut shape (tests/test_responses.py)
 
@@ -47,7 +53,7 @@ def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: 
     "`location` (where the data is stored) and `keys_held_by`.",
     response_model=AnswerOut,
 )
-def post_exposures(
+async def post_exposures(
     p: ProjectionDep, body: Annotated[AssetDescription, Body(openapi_examples=DESCRIBED_ASSETS)]
 ) -> DictJSON:
     return DictJSON(answer_to_dict(p, answer_described(p, body)))
