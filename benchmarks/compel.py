@@ -346,8 +346,11 @@ def _update(store: Store, projection: Projection, report: dict[str, Any], mode: 
     report["update_exposures"] = in_process_compel(patched, asset, as_of, mode)
     since = store.version()
     unload_graphs(store, [graph], validate=False)
+    changed = store.changed_subjects(since)
+    if changed is None:
+        raise RuntimeError("the store did not log what undoing the small write changed")
     start = time.perf_counter()
-    patched = patched_projection(store, patched, store.changed_subjects(since) or ())
+    patched = patched_projection(store, patched, changed)
     report["projection_update_back_s"] = time.perf_counter() - start
     if asset in patched.assets:
         raise RuntimeError("the projection still holds the asset the undone write added")

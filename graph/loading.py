@@ -43,7 +43,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..ontology.namespace import DCTERMS, GRAPH_BASE, PROV, graph_iri
+from ..ontology.namespace import DCTERMS, GRAPH_BASE, INFERRED_PREFIX, META_GRAPH, PROV, graph_iri
 from .errors import InputError, ProtectedGraphError, UnknownReferenceError, ValidationError
 from .rdfio import parse_document
 from .store import Store
@@ -71,9 +71,7 @@ __all__ = [
     "validate_documents",
 ]
 
-META_GRAPH = GRAPH_BASE + "meta"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
-INFERRED_PREFIX = GRAPH_BASE + "inferred/"
 USER_PREFIX = GRAPH_BASE + "user/"
 _BUNDLED_PREFIX = GRAPH_BASE + "data/"
 

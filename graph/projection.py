@@ -39,9 +39,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
-from .loading import INFERRED_PREFIX, META_GRAPH
 from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_revision
-from .store import CHANGE_LOG_SUBJECTS, Store
+from .store import CHANGE_LOG_SUBJECTS, Store, fact_graphs
 
 __all__ = [
     "PATCH_LIMIT",
@@ -324,7 +323,7 @@ def valid_at(fact: Dated, as_of: dt.date) -> bool:
 
 def build_projection(store: Store) -> Projection:
     """Read the store (all graphs but inferred and provenance ones) into a projection."""
-    graphs = [g for g in store.named_graphs() if g != META_GRAPH and not g.startswith(INFERRED_PREFIX)]
+    graphs = fact_graphs(store.named_graphs())
     # Millions of small objects and no cycles among them: the cyclic collector would only
     # walk them again and again while they are made, and, once they are made, at every
     # full collection (tens of milliseconds at a million organizations, in the middle of

@@ -44,9 +44,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology.namespace import LX
-from .loading import INFERRED_PREFIX, META_GRAPH
 from .projection import Projection, _Builder, _key
-from .store import Store
+from .store import Store, fact_graphs
 
 __all__ = ["patched_projection"]
 
@@ -69,7 +68,7 @@ def patched_projection(store: Store, old: Projection, subjects: Collection[ox.Na
         Every subject whose statements the writes changed
         (:meth:`~longarm.graph.store.Store.changed_subjects`).
     """
-    graphs = [g for g in store.named_graphs() if g != META_GRAPH and not g.startswith(INFERRED_PREFIX)]
+    graphs = fact_graphs(store.named_graphs())
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -94,6 +94,11 @@ def snapshot_revision(store: Store) -> str | None:
             header = pickle.load(stream)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
+    return _saved_revision(header)
+
+
+def _saved_revision(header: object) -> str | None:
+    """The revision a snapshot's header names; None if it is not a header of this format."""
     if isinstance(header, tuple) and len(header) == 3 and header[:2] == (_MAGIC, FORMAT):
         return str(header[2])
     return None
@@ -122,10 +127,10 @@ def load_snapshot_and_changes(
     gc.disable()  # millions of acyclic objects: the cyclic collector would only slow this down
     try:
         with path.open("rb") as stream:
-            header = pickle.load(stream)
-            if not (isinstance(header, tuple) and len(header) == 3 and header[:2] == (_MAGIC, FORMAT)):
+            saved = _saved_revision(pickle.load(stream))
+            if saved is None:
                 return None
-            changed = frozenset() if header[2] == revision else store.changed_subjects_since_revision(header[2])
+            changed = frozenset() if saved == revision else store.changed_subjects_since_revision(saved)
             if changed is None:
                 return None
             projection: Projection = pickle.load(stream)

@@ -32,17 +32,15 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from ..ontology.namespace import GRAPH_BASE, PREFIXES
+from ..ontology.namespace import INFERRED_PREFIX, META_GRAPH, PREFIXES
 from .change_log import ChangeLog, Subject
 from .errors import QueryError, StoreError
 from .sparql_guard import check_no_outbound, declares_dataset
 from .update_targets import written_graphs
 
-__all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term"]
+__all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term", "fact_graphs"]
 
 Term = Subject | ox.Literal
-_META = GRAPH_BASE + "meta"  # the provenance graph written by every load (see loading.py)
-_INFERRED = GRAPH_BASE + "inferred/"  # graphs of derived facts (see loading.INFERRED_PREFIX)
 #: A write that touches more subjects than this is logged as "unknown" (see
 #: :meth:`Store.changed_subjects`): its readers re-read everything.
 CHANGE_LOG_SUBJECTS = 20_000
@@ -142,8 +140,7 @@ class Store:
         Unknown when a write did not say what it changed (a SPARQL update whose text does
         not name the graphs it writes, a write of more than :data:`CHANGE_LOG_SUBJECTS`
         subjects, a bulk load by other code) or when `since` is older than the log kept
-        here. Writes to derived graphs change nothing
-        here.
+        here. Writes to derived graphs change nothing here.
 
         >>> import pyoxigraph as ox
         >>> store = Store.in_memory()
@@ -328,7 +325,7 @@ class Store:
         """
         check_no_outbound(update)
         graphs = written_graphs(update)
-        observed = None if graphs is None else _data_graphs(graphs)
+        observed = None if graphs is None else fact_graphs(graphs)
         before = None if observed is None else self._subjects_of(observed)
         self.touch(subjects=frozenset())
         changed: frozenset[Subject] | None = None
@@ -359,7 +356,7 @@ class Store:
         writing them keeps the store's :meth:`revision`, which keys snapshots of what is
         derived from the asserted facts.
         """
-        observed = _data_graphs(graphs)
+        observed = fact_graphs(graphs)
         before = frozenset() if derived else self._subjects_of(observed)
         operations = []
         for target, triples in graphs.items():
@@ -397,9 +394,12 @@ class Store:
         return frozenset(out)
 
 
-def _data_graphs(graphs: Iterable[str]) -> list[str]:
-    """The graphs among `graphs` whose subjects are facts: not the provenance graph, not derived ones."""
-    return [g for g in graphs if g != _META and not g.startswith(_INFERRED)]
+def fact_graphs(graphs: Iterable[str]) -> list[str]:
+    """The graphs among `graphs` that hold facts: not the provenance graph, not the derived ones.
+
+    The projection is read from these (:func:`~longarm.graph.projection.build_projection`).
+    """
+    return [g for g in graphs if g != META_GRAPH and not g.startswith(INFERRED_PREFIX)]
 
 
 def _union(before: frozenset[Subject] | None, after: frozenset[Subject] | None) -> frozenset[Subject] | None:

@@ -34,7 +34,9 @@ __all__ = [
     "ENTITY_KINDS",
     "GRAPH_BASE",
     "ID_BASE",
+    "INFERRED_PREFIX",
     "LX",
+    "META_GRAPH",
     "ONTOLOGY_IRI",
     "ORG",
     "PREFIXES",
@@ -49,6 +51,9 @@ __all__ = [
 ONTOLOGY_IRI: Final = URIRef("https://w3id.org/longarm/ontology")
 ID_BASE: Final = "https://w3id.org/longarm/id/"
 GRAPH_BASE: Final = "https://w3id.org/longarm/graph/"
+#: The provenance graph every load writes, and the prefix of the graphs of derived facts.
+META_GRAPH: Final = GRAPH_BASE + "meta"
+INFERRED_PREFIX: Final = GRAPH_BASE + "inferred/"
 
 DCTERMS: Final = Namespace("http://purl.org/dc/terms/")
 ORG: Final = Namespace("http://www.w3.org/ns/org#")
