@@ -336,24 +336,23 @@ def _update(store: Store, projection: Projection, report: dict[str, Any], mode: 
     since, start = store.version(), time.perf_counter()
     load_documents(store, [document_from_bytes(text.encode(), "update.nt", graph)], validate=False)
     report["small_write_s"] = time.perf_counter() - start
-    changed = store.changed_subjects(since)
-    if changed is None:
-        raise RuntimeError("the store did not log what the small write changed")
-    start = time.perf_counter()
-    patched = patched_projection(store, projection, changed)
-    report["projection_update_s"] = time.perf_counter() - start
-    report["projection_update_subjects"] = len(changed)
+    patched, report["projection_update_s"], report["projection_update_subjects"] = _patch(store, projection, since)
     report["update_exposures"] = in_process_compel(patched, asset, as_of, mode)
     since = store.version()
     unload_graphs(store, [graph], validate=False)
-    changed = store.changed_subjects(since)
-    if changed is None:
-        raise RuntimeError("the store did not log what undoing the small write changed")
-    start = time.perf_counter()
-    patched = patched_projection(store, patched, changed)
-    report["projection_update_back_s"] = time.perf_counter() - start
+    patched, report["projection_update_back_s"], _ = _patch(store, patched, since)
     if asset in patched.assets:
         raise RuntimeError("the projection still holds the asset the undone write added")
+
+
+def _patch(store: Store, projection: Projection, since: int) -> tuple[Projection, float, int]:
+    """`projection` patched with the writes since version `since`: (patched, seconds, subjects)."""
+    changed = store.changed_subjects(since)
+    if changed is None:
+        raise RuntimeError("the store did not log what the write changed")
+    start = time.perf_counter()
+    patched = patched_projection(store, projection, changed)
+    return patched, time.perf_counter() - start, len(changed)
 
 
 def _ask(
