@@ -133,6 +133,39 @@ class LX(DefinedNamespace):
     ControlRule: URIRef
     ConflictRule: URIRef
 
+    # Dates as precise as their sources, assumptions, limits on control, conflict conditions,
+    # verdicts and gaps
+    notBefore: URIRef
+    notAfter: URIRef
+    Assumed: URIRef
+    controlLimitedBy: URIRef
+    SecurityAgreement: URIRef
+    issuerOutside: URIRef
+    dataStoredIn: URIRef
+    bindsOrganizationKind: URIRef
+    subsidiariesRecorded: URIRef
+    ownersRecorded: URIRef
+    verdict: URIRef
+    gap: URIRef
+    gapKind: URIRef
+    gapSubject: URIRef
+    Gap: URIRef
+    Assessment: URIRef
+    Verdicts: URIRef
+    Exposed: URIRef
+    NoneFound: URIRef
+    Incomplete: URIRef
+    GapKinds: URIRef
+    NoRecordedService: URIRef
+    NoLocation: URIRef
+    NoOperator: URIRef
+    UncertainFact: URIRef
+    NotInExistence: URIRef
+    SubsidiariesNotRecorded: URIRef
+    OwnersNotRecorded: URIRef
+    JurisdictionUnknown: URIRef
+    CategoryUnknown: URIRef
+
     # Object properties
     organizationKind: URIRef
     incorporatedIn: URIRef

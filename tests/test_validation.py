@@ -45,7 +45,19 @@ CASES = [
         "end before start",
         '"2023-12-31"^^xsd:date',
         '"2019-12-31"^^xsd:date',
-        (f"<{EX}stake>", "lx:validFrom", "LessThanOrEquals"),
+        (f"<{EX}stake>", None, "SPARQL"),
+    ),
+    (
+        "end in a year before the start",
+        '"2023-12-31"^^xsd:date',
+        '"2019"^^xsd:gYear',
+        (f"<{EX}stake>", None, "SPARQL"),
+    ),
+    (
+        "a date as a bare string",
+        '"2023-12-31"^^xsd:date',
+        '"2023-12-31"',
+        (f"<{EX}stake>", "lx:validUntil", "Or"),
     ),
     ("owner owns itself", "lx:owner ex:parent", "lx:owner ex:child", (f"<{EX}stake>", "lx:owner", "Disjoint")),
     ("confidence missing", "; lx:confidence lx:Primary .", ".", (f"<{EX}stake>", "lx:confidence", "MinCount")),
@@ -75,6 +87,20 @@ CASES = [
 def test_broken_rule_is_reported(case: str, old: str, new: str, expected: tuple[str, str | None, str]) -> None:
     assert old in VALID_TTL, case
     assert expected in _violations(VALID_TTL.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ('"2025"^^xsd:gYear', '"2025-05-03"^^xsd:date'),  # the same year: a window, not an error
+        ('"2025-05"^^xsd:gYearMonth', '"2025-05-03"^^xsd:date'),
+        ('"2019-12-31"^^xsd:date', '"2023"^^xsd:gYear'),
+    ],
+)
+def test_dates_of_other_precisions_in_order_conform(start: str, end: str) -> None:
+    ttl = VALID_TTL.replace('"2023-12-31"^^xsd:date', end, 1)
+    ttl = ttl.replace(ttl[ttl.index("lx:validFrom") :].split(";", 1)[0], f"lx:validFrom {start} ", 1)
+    assert _violations(ttl) == set()
 
 
 def test_violation_names_file_node_property_and_rule() -> None:
