@@ -9,14 +9,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..graph.charts import exposure_svg, ownership_svg
 from ..graph.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
-from ..graph.errors import InputError, LongarmError, QueryError, StoreError, ValidationError
+from ..graph.errors import InputError, LongarmError, QueryError, StoreError, ValidationError, WrongKindError
 from ..graph.export import FORMATS as EXPORT_FORMATS
 from ..graph.export import serialize
 from ..graph.loading import (
@@ -39,11 +40,11 @@ from ..graph.report import (
     chain_to_text,
     reach_to_dict,
 )
-from ..graph.resolve import describe_asset, resolve
+from ..graph.resolve import Resolved, describe_asset_resolved, resolve_ref
 from ..graph.stats import store_stats
 from ..graph.store import Store
 from ..graph.validation import Shapes
-from ..ontology.namespace import graph_iri
+from ..ontology.namespace import graph_iri, split_entity_iri
 from .formats import RESULT_FORMATS, render
 from .settings import Settings
 
@@ -184,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         _err(str(exc))
         return EXIT_STORE
+    except WrongKindError as exc:
+        _err(_where_to_ask(exc))
+        return EXIT_INPUT
     except LongarmError as exc:
         _err(str(exc))
         return EXIT_INPUT
@@ -263,27 +267,31 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
     p = projection_for(Store.open(settings.store_path))
     as_of = args.as_of or dt.date.today()
     target: str | AssetSpec
+    resolved: list[Resolved]
     if args.asset is not None:
         if args.location or args.keys_held_by:
             raise InputError("--location and --keys-held-by describe an asset; a stored asset has its own")
-        target = resolve(p, args.asset, "asset")
+        resolved = [resolve_ref(p, args.asset, "asset")]
+        target = resolved[0].iri
     else:
-        target = describe_asset(
+        target, resolved = describe_asset_resolved(
             p, services=args.service, providers=args.provider, locations=args.location, keys_held_by=args.keys_held_by
         )
     answer = compel(p, target, as_of, args.mode)
     if args.format == "svg":
         text = exposure_svg(p, answer)
     elif args.format == "json":
-        text = json.dumps(answer_to_dict(p, answer), indent=2, ensure_ascii=False)
+        text = json.dumps(_with_resolved(answer_to_dict(p, answer), resolved), indent=2, ensure_ascii=False)
     else:
         text = answer_to_table(p, answer) if args.format == "table" else answer_to_text(p, answer)
+        text = _resolved_note(resolved) + text
     return _write_out(text, args.output)
 
 
 def cmd_chain(args: argparse.Namespace, settings: Settings) -> int:
     p = projection_for(Store.open(settings.store_path))
-    org = resolve(p, args.org, "org")
+    resolved = resolve_ref(p, args.org, "org")
+    org = resolved.iri
     as_of = args.as_of or dt.date.today()
     if args.format == "svg":
         up, down = (min(args.depth, 1), args.depth) if args.down else (args.depth, min(args.depth, 1))
@@ -291,18 +299,24 @@ def cmd_chain(args: argparse.Namespace, settings: Settings) -> int:
     direction: Literal["up", "down"] = "down" if args.down else "up"
     links = ownership_chain(p, org, as_of, direction=direction, max_depth=args.depth)
     data = chain_to_dict(p, org, as_of, direction, links)
-    text = json.dumps(data, indent=2, ensure_ascii=False) if args.format == "json" else chain_to_text(data)
+    if args.format == "json":
+        text = json.dumps(_with_resolved(data, [resolved]), indent=2, ensure_ascii=False)
+    else:
+        text = _resolved_note([resolved]) + chain_to_text(data)
     return _write_out(text, args.output)
 
 
 def cmd_reach(args: argparse.Namespace, settings: Settings) -> int:
     p = projection_for(Store.open(settings.store_path))
-    ins = resolve(p, args.instrument, "instrument")
+    resolved = resolve_ref(p, args.instrument, "instrument")
+    ins = resolved.iri
     as_of = args.as_of or dt.date.today()
     found = instrument_reach(p, ins, as_of, args.mode)
     if args.format == "json":
-        print(json.dumps(reach_to_dict(p, ins, as_of, args.mode, found), indent=2, ensure_ascii=False))
+        data = _with_resolved(reach_to_dict(p, ins, as_of, args.mode, found), [resolved])
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    print(_resolved_note([resolved]), end="")
     print(f"What {p.label(ins)} can reach, as of {as_of.isoformat()} ({args.mode} mode)")
     if not found:
         print("nothing among the recorded services")
@@ -394,6 +408,46 @@ def _write_out(text: str, output: Path | None) -> int:
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc.strerror}") from None
     return 0
+
+
+def _resolved_note(resolved: Sequence[Resolved]) -> str:
+    """The line saying what references named by something else than an id or label resolved to, or "".
+
+    >>> from longarm.ontology.namespace import entity_iri
+    >>> r = Resolved("OVHcloud", str(entity_iri("org", "ovh-groupe")), "org", "OVH Groupe SA", "alias")
+    >>> _resolved_note([r])
+    'Resolved: OVHcloud → OVH Groupe SA (alias)\\n'
+    """
+    shown = [str(r) for r in resolved if r.noteworthy]
+    return "Resolved: " + "; ".join(shown) + "\n" if shown else ""
+
+
+def _with_resolved(data: dict[str, Any], resolved: Sequence[Resolved]) -> dict[str, Any]:
+    """A JSON answer with what each reference resolved to, as a top-level ``"resolved"`` list."""
+    return {**data, "resolved": [r.as_dict() for r in resolved]}
+
+
+#: The command that answers about each kind of node, by its slug.
+_COMMANDS = {
+    "org": "longarm chain",
+    "instrument": "longarm reach",
+    "asset": "longarm compel",
+    "service": "longarm compel --service",
+}
+
+
+def _where_to_ask(exc: WrongKindError) -> str:
+    """What a reference of another kind than asked is, and the command to ask about it.
+
+    An organization given for a stored asset is offered as a described asset's provider.
+    """
+    commands = []
+    for iri, kind, _ in exc.found:
+        command = "longarm compel --provider" if kind == "org" and "asset" in exc.wanted else _COMMANDS.get(kind)
+        if command is not None:
+            split = split_entity_iri(iri)
+            commands.append(f"{command} {shlex.quote(split[1] if split else iri)}")
+    return f"{exc}: {' or '.join(commands)}" if commands else str(exc)
 
 
 def _err(message: str) -> None:

@@ -18,7 +18,9 @@ from ..graph.errors import (
     UnknownReferenceError,
     UnsupportedFormatError,
     ValidationError,
+    WrongKindError,
 )
+from ..ontology.namespace import split_entity_iri
 
 __all__ = ["error_response", "install_error_handlers", "status_for"]
 
@@ -49,6 +51,9 @@ def error_response(exc: LongarmError) -> JSONResponse:
     detail: object = str(exc)
     if isinstance(exc, ValidationError):
         detail = [str(v) for v in exc.violations]
+    elif isinstance(exc, WrongKindError):
+        found = [{"id": i, "label": label, "kind": kind} for i, kind, label in exc.found]
+        detail = {"message": _where_to_ask(exc), "suggestions": found}
     elif isinstance(exc, UnknownReferenceError):
         detail = {"message": str(exc), "suggestions": [{"id": i, "label": label} for i, label in exc.suggestions]}
     elif isinstance(exc, AmbiguousReferenceError):
@@ -56,6 +61,36 @@ def error_response(exc: LongarmError) -> JSONResponse:
     elif isinstance(exc, RdfSyntaxError):
         detail = {"message": str(exc), "line": exc.line, "column": exc.column, "reason": exc.reason}
     return JSONResponse({"detail": detail}, status_code=status_for(exc))
+
+
+#: The route that answers about each kind of node, by its slug.
+_ROUTES = {
+    "org": "GET /api/v1/organizations/{}/ownership",
+    "instrument": "GET /api/v1/instruments/{}/reach",
+    "asset": "GET /api/v1/assets/{}/exposures",
+    "service": 'POST /api/v1/exposures {{"service": "{}"}}',
+    "jur": "GET /api/v1/entities/{}",
+}
+
+
+def _where_to_ask(exc: WrongKindError) -> str:
+    """What a reference of another kind than asked is, and the route to ask about it.
+
+    An organization given for a stored asset is offered as a described asset's provider.
+
+    >>> from longarm.ontology.namespace import entity_iri
+    >>> found = [(str(entity_iri("instrument", "us-cloud-act")), "instrument", "US CLOUD Act")]
+    >>> _where_to_ask(WrongKindError("us-cloud-act", ["org"], found))
+    'us-cloud-act is an instrument (US CLOUD Act), not an organization: GET /api/v1/instruments/us-cloud-act/reach'
+    """
+    routes = []
+    for iri, kind, _ in exc.found:
+        route = (
+            'POST /api/v1/exposures {{"provider": "{}"}}' if kind == "org" and "asset" in exc.wanted else _ROUTES[kind]
+        )
+        split = split_entity_iri(iri)
+        routes.append(route.format(split[1] if split else iri))
+    return f"{exc}: {' or '.join(routes)}"
 
 
 async def _handle(request: Request, exc: Exception) -> JSONResponse:

@@ -108,12 +108,48 @@ class DependencyOut(_Out):
     path: list[StepOut]
 
 
+class ResolvedOut(_Out):
+    """What a reference of the request resolved to, and how it matched: id, label, alias, prefix or words."""
+
+    ref: str
+    iri: str
+    label: str
+    kind: Kind
+    match: str
+
+
+class GapOut(_Out):
+    """A fact the answer needed and did not find (see ``docs``: gap kinds)."""
+
+    kind: Literal[
+        "no_service",
+        "no_location",
+        "no_operator",
+        "uncertain_fact",
+        "not_in_existence",
+        "subsidiaries_not_recorded",
+        "owners_not_recorded",
+        "jurisdiction_unknown",
+        "category_unknown",
+    ]
+    subject: str
+    subject_label: str
+    message: str
+    caveats: list[str]
+
+
 class AnswerOut(_Out):
-    """Who can compel access to one asset, as of a date (the shape of ``longarm compel --format json``)."""
+    """Who can compel access to one asset, as of a date (the shape of ``longarm compel --format json``).
+
+    `verdict` is ``exposed`` (someone may be compelled), ``none_found`` (nothing reaches the data and
+    every rule could be evaluated) or ``incomplete`` (nothing found, but facts are missing: see `gaps`).
+    """
 
     asset: EntityRef
     as_of: dt.date
     mode: Mode
+    verdict: Literal["exposed", "none_found", "incomplete"]
+    gaps: list[GapOut]
     exposures: list[ExposureOut]
     availability: list[ExposureOut]
     custodians: list[CustodianOut]
@@ -121,6 +157,7 @@ class AnswerOut(_Out):
     notes: list[str]
     caveats: list[str]
     disclaimer: str
+    resolved: list[ResolvedOut] | None = None  # what each reference named (POST /exposures, the CLI)
 
 
 class BoundsOut(_Out):

@@ -32,7 +32,7 @@ Examples
 3
 >>> rel = next(s for s in statements if s["recordType"] == "relationship")
 >>> rel["recordDetails"]["interests"][0]["share"], rel["recordDetails"]["interests"][0]["endDate"]
-({'exact': 33.3}, '2015-03-01')
+({'exact': 33.3}, '2015-04-01')
 >>> statements[0]["publicationDetails"]["bodsVersion"]
 '0.4'
 """
@@ -179,7 +179,7 @@ def _relationship(p: Projection, i: Interest) -> dict[str, Any]:
     }
     if i.valid_from:
         common["startDate"] = i.valid_from.isoformat()
-    if i.valid_until:
+    if i.valid_until:  # BODS needs full dates: a window's earliest start and the day after its latest end
         common["endDate"] = (i.valid_until + dt.timedelta(days=1)).isoformat()
     interests = []
     capital = _share(i.capital, i.capital_min, i.capital_max)

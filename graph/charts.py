@@ -280,7 +280,8 @@ def _exposures(p: Projection, answer: Answer, link_base: str | None) -> str:
                     + (f"; mitigated: {what}." if what else "."))
     legend = [LegendItem(f"{p.label(t)}", edge=Edge("", "", color=c, width=w)) for t, (c, w) in TIER_STYLE.items()]
     legend += [LegendItem("mitigated (e.g. ciphertext only)", edge=Edge("", "", dash="6 4")), *JURISDICTION_LEGEND]
-    notes = [] if answer.exposures else ["No exposure found under the recorded instruments and facts."]
+    notes = [f"Verdict: {answer.verdict.words}."]
+    notes += [f"Missing ({g.kind.value}): {g.message}" for g in answer.gaps]
     conflicts = sorted({p.label(c) for e in answer.exposures for c, _ in e.conflicts})
     if conflicts:
         notes.append(f"Conflicting law recorded for some exposures: {'; '.join(conflicts)}.")

@@ -51,6 +51,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, PREFIXES
+from .dates import date_window
 from .errors import InputError, UnknownReferenceError
 from .loading import INFERRED_PREFIX, META_GRAPH, ONTOLOGY_GRAPH
 from .projection import Dated, Interest, Projection, projection_for, valid_at
@@ -327,8 +328,8 @@ def _certifications(store: Store) -> dict[str, _Certification]:
     return {
         s: _Certification(
             s,
-            valid_from=_date(vfrom.get(s)),
-            valid_until=_date(vuntil.get(s)),
+            valid_from=_day(vfrom.get(s), 0),
+            valid_until=_day(vuntil.get(s), 1),
             sources=sorted(sources.get(s, [])),
             confidence=next(iter(confidence.get(s, [])), None),
             caveats=caveats.get(s, []),
@@ -340,8 +341,7 @@ def _certifications(store: Store) -> dict[str, _Certification]:
     }
 
 
-def _date(values: list[str] | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(values[0][:10]) if values else None
-    except ValueError:
-        return None
+def _day(values: list[str] | None, end: int) -> dt.date | None:
+    """The first (`end` 0) or last (`end` 1) day a date of the data can name (a year is a window)."""
+    window = date_window(values[0]) if values else None
+    return window[end] if window else None

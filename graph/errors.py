@@ -13,6 +13,7 @@ each family to one HTTP status, once, in ``api/``; the CLI maps them to exit cod
     ├── ValidationError             SHACL violations (HTTP 422, exit 1): lists each one
     ├── ResolutionError             an entity reference that does not resolve to one node
     │   ├── UnknownReferenceError   nothing matches (HTTP 404); carries suggestions
+    │   │   └── WrongKindError      it names a node of another kind (HTTP 404): says what it is
     │   └── AmbiguousReferenceError several nodes match (HTTP 409); carries candidates
     ├── ProtectedGraphError         a graph users may not change: ontology, bundled data… (HTTP 403)
     ├── QueryError                  a SPARQL query or update is malformed (HTTP 400)
@@ -40,6 +41,7 @@ __all__ = [
     "UnsupportedFormatError",
     "ValidationError",
     "Violation",
+    "WrongKindError",
 ]
 
 
@@ -124,6 +126,43 @@ class UnknownReferenceError(ResolutionError):
         if self.suggestions:
             hint = "; did you mean: " + ", ".join(label for _, label in self.suggestions)
         super().__init__(f"no {what} matches {ref!r}{hint}")
+
+
+#: How a message names each kind of node (the kinds of ``longarm.graph.resolve.KINDS``).
+_KIND_NOUNS = {
+    "org": "an organization",
+    "service": "a service",
+    "asset": "a data asset",
+    "instrument": "an instrument",
+    "jur": "a jurisdiction",
+}
+
+
+class WrongKindError(UnknownReferenceError):
+    """A reference names no node of the kinds asked for, but names one of another kind.
+
+    ``wanted`` holds the kinds asked for, ``found`` the ``(iri, kind, label)`` of the nodes
+    the reference names instead (at most one of each kind); ``suggestions`` holds their
+    ``(iri, label)``. The message says what the reference is; the command line and the API
+    each add where to ask about it.
+
+    Examples
+    --------
+    >>> str(WrongKindError("us-cloud-act", ["org"], [("https://e.org/i", "instrument", "US CLOUD Act")]))
+    'us-cloud-act is an instrument (US CLOUD Act), not an organization'
+    >>> str(WrongKindError("hdh", ["instrument"], [("o", "org", "HDH"), ("a", "asset", "HDH data")]))
+    'hdh is an organization (HDH) or a data asset (HDH data), not an instrument'
+    """
+
+    def __init__(self, ref: str, wanted: Sequence[str], found: Sequence[tuple[str, str, str]]) -> None:
+        self.ref = ref
+        self.wanted = list(wanted)
+        self.found = list(found)
+        self.suggestions = [(iri, label) for iri, _, label in self.found]
+        what = " or ".join(f"{_KIND_NOUNS.get(kind, kind)} ({label})" for _, kind, label in self.found)
+        not_ = " or ".join(_KIND_NOUNS.get(kind, kind) for kind in self.wanted)
+        # Its own message, not "no entity matches …": the reference does match, elsewhere.
+        ResolutionError.__init__(self, f"{ref} is {what}, not {not_}")
 
 
 class AmbiguousReferenceError(ResolutionError):

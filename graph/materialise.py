@@ -2,9 +2,12 @@
 
 ``longarm infer`` computes the exposures of every stored data asset and writes them to
 ``…/graph/inferred/exposures``, replacing what was there, so SPARQL users can query
-``lx:Exposure`` directly. Each exposure carries its path (``lx:pathStep`` nodes with the
-triple, the fact node and its sources) and ``prov:wasDerivedFrom`` links to every fact
-it rests on. The graph is refreshed by :func:`refresh_exposures` after data changes.
+``lx:Exposure`` directly. Each asset's answer is an ``lx:Assessment`` with its verdict
+(``lx:Exposed``, ``lx:NoneFound``, ``lx:Incomplete``) and its ``lx:Gap`` nodes (kind,
+subject, message): unknown is not "none" in SPARQL either. Each exposure is part of
+(``dcterms:isPartOf``) its assessment and carries its path (``lx:pathStep`` nodes with
+the triple, the fact node and its sources) and ``prov:wasDerivedFrom`` links to every
+fact it rests on. The graph is refreshed by :func:`refresh_exposures` after data changes.
 
 Examples
 --------
@@ -23,13 +26,19 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from ..ontology.namespace import DCTERMS, LX, PROV, entity_iri, split_entity_iri
+from ..ontology.namespace import DCTERMS, LX, PREFIXES, PROV, entity_iri, split_entity_iri
 from .loading import INFERRED_PREFIX
 from .projection import Projection, projection_for
-from .reach import DESCRIBED, Exposure, compel
+from .reach import DESCRIBED, Answer, Exposure, compel
 from .store import Store
 
-__all__ = ["EXPOSURE_GRAPH", "exposures_as_triples", "materialise_exposures", "refresh_exposures"]
+__all__ = [
+    "EXPOSURE_GRAPH",
+    "assessment_as_triples",
+    "exposures_as_triples",
+    "materialise_exposures",
+    "refresh_exposures",
+]
 
 EXPOSURE_GRAPH = INFERRED_PREFIX + "exposures"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -53,8 +62,12 @@ def materialise_exposures(store: Store, as_of: dt.date, mode: str = "strict") ->
     )
     for asset in sorted(p.assets):
         answer = compel(p, asset, as_of, mode)
+        assessment = assessment_as_triples(asset, as_of, answer)
+        triples += assessment
         for e in [*answer.exposures, *answer.availability]:
-            triples += exposures_as_triples(p, asset, as_of, e, generated)
+            exposure = exposures_as_triples(p, asset, as_of, e, generated)
+            triples += exposure
+            triples.append(ox.Triple(exposure[0].subject, _n(DCTERMS.isPartOf), assessment[0].subject))
             count += 1
     store.replace_graphs({EXPOSURE_GRAPH: triples}, derived=True)
     return count
@@ -65,6 +78,28 @@ def refresh_exposures(store: Store, as_of: dt.date | None = None) -> int | None:
     if EXPOSURE_GRAPH not in store.named_graphs():
         return None
     return materialise_exposures(store, as_of or dt.date.today())
+
+
+def assessment_as_triples(asset: str, as_of: dt.date, answer: Answer) -> list[ox.Triple]:
+    """The RDF of one asset's answer: its verdict and its gaps (the first triple's subject is the node)."""
+    node = _n(entity_iri("exposure", f"{_slug(asset)}.assessment"))
+    out = [
+        ox.Triple(node, _RDF_TYPE, _n(LX.Assessment)),
+        ox.Triple(node, _n(LX.asset), _n(asset)),
+        ox.Triple(node, _n(LX.asOf), ox.Literal(as_of.isoformat(), datatype=ox.NamedNode(_XSD + "date"))),
+        ox.Triple(node, _n(LX.verdict), _n(answer.verdict.iri)),
+    ]
+    for i, gap in enumerate(answer.gaps):
+        g = _n(entity_iri("exposure", f"{_slug(asset)}.assessment.gap-{i}"))
+        out += [
+            ox.Triple(node, _n(LX.gap), g),
+            ox.Triple(g, _RDF_TYPE, _n(LX.Gap)),
+            ox.Triple(g, _n(LX.gapKind), _n(gap.kind.iri)),
+            ox.Triple(g, _n(PREFIXES["rdfs"] + "comment"), ox.Literal(gap.message, language="en")),
+        ]
+        if "://" in gap.subject:
+            out.append(ox.Triple(g, _n(LX.gapSubject), _n(gap.subject)))
+    return out
 
 
 def exposures_as_triples(

@@ -136,13 +136,16 @@ def confers_control(interest: Interest, test: str | None = None, threshold: floa
     A share at or above the threshold controls; so does a stated sole control. Joint
     control counts (flagged ``joint``) except under the majority-ownership test. Veto and
     board-appointment rights count only under decisive-influence tests. An upper bound
-    below the threshold ("less than 10 %") never controls.
+    below the threshold ("less than 10 %") never controls, nor does an interest whose
+    control an agreement limits (``lx:controlLimitedBy``).
 
     >>> confers_control(Interest("x", capital=60.0)).how
     'majority'
     >>> confers_control(Interest("x", capital_max=10.0)) is None
     True
     """
+    if interest.control_limited_by is not None:
+        return None  # an agreement (e.g. a US Special Security Agreement) keeps the owner from control
     share = share_of(interest)
     if share is not None and share >= threshold:
         return Control("majority", interest)

@@ -26,7 +26,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
 import threading
 import time
@@ -39,6 +38,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
+from .dates import date_window
 from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_revision
 from .store import CHANGE_LOG_SUBJECTS, Store, fact_graphs
 
@@ -59,6 +59,8 @@ __all__ = [
     "SourceRef",
     "build_projection",
     "cached_projection",
+    "date_uncertain",
+    "date_window",
     "iri",
     "projection_for",
     "valid_at",
@@ -89,12 +91,26 @@ class SourceRef:
 
 @dataclass(slots=True)
 class Dated:
+    """A sourced fact with its validity, as precise as its sources.
+
+    `valid_from` is the earliest day the fact can have begun and `valid_until` the latest
+    day it can have ended (None: open). A start known only to the year, the month, or to
+    lie between two days is a window: `from_latest` is then the latest day it can have
+    begun; likewise `until_earliest` for the end. Inside a window the fact is uncertain
+    (:func:`date_uncertain`); `from_text` and `until_text` say the dates as the sources
+    give them ("2025", "2021-11-29 at the latest").
+    """
+
     iri: str
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     sources: list[str] = field(default_factory=list)
     confidence: str | None = None
     caveats: list[str] = field(default_factory=list)
+    from_latest: dt.date | None = None
+    until_earliest: dt.date | None = None
+    from_text: str | None = None
+    until_text: str | None = None
 
 
 @dataclass(slots=True)
@@ -111,6 +127,9 @@ class Org(Dated):
     aliases: list[str] = field(default_factory=list)
     lei: str | None = None
     wikidata: str | None = None
+    #: False when the sources show subsidiaries (or owners) the data does not record.
+    subsidiaries_recorded: bool | None = None
+    owners_recorded: bool | None = None
 
 
 @dataclass(slots=True)
@@ -128,6 +147,8 @@ class Interest(Dated):
     votes_max: float | None = None
     indirect: bool = False
     label: str | None = None
+    #: The agreement (a contract IRI) that keeps the owner from exercising control.
+    control_limited_by: str | None = None
 
 
 @dataclass(slots=True)
@@ -195,8 +216,17 @@ class Rule:
     threshold: float | None = None
     tier_if_only: str | None = None
     protects: str | None = None
+    #: Conditions of a conflict rule: the ordering instrument is enacted outside this
+    #: jurisdiction; the data is stored in this one.
+    issuer_outside: str | None = None
+    data_stored_in: str | None = None
     sources: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    #: The period the rule applies in (e.g. once an international agreement is in force).
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    from_latest: dt.date | None = None
+    until_earliest: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -211,6 +241,9 @@ class Instrument(Dated):
     in_force_from: dt.date | None = None
     in_force_until: dt.date | None = None
     residual_until: dt.date | None = None
+    #: The latest day it can have come into force, when its date is known only to the year or month.
+    in_force_from_latest: dt.date | None = None
+    in_force_text: str | None = None
     authorities: set[str] = field(default_factory=set)
     compels: set[str] = field(default_factory=set)
     challenge_routes: list[str] = field(default_factory=list)
@@ -247,6 +280,8 @@ class Projection:
     implies: dict[str, set[str]] = field(default_factory=dict)
     may_imply: dict[str, set[str]] = field(default_factory=dict)
     universal_categories: set[str] = field(default_factory=set)
+    #: Kinds of organization other than companies that a subject category binds.
+    binds_kinds: dict[str, set[str]] = field(default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
     #: Indexes derived from the facts for one question shape (e.g. which groups have a
     #: subsidiary in a country, by date), built on first use; never cleared like the memo.
@@ -311,11 +346,64 @@ def iri(kind: str, slug: str) -> str:
     return str(entity_iri(kind, slug))
 
 
-def valid_at(fact: Dated, as_of: dt.date) -> bool:
-    """True if `fact` holds on `as_of` (open ends hold forever)."""
+def valid_at(fact: Dated | Rule, as_of: dt.date) -> bool:
+    """True if `fact` may hold on `as_of`: open ends hold forever; inside a window it may.
+
+    >>> f = Dated("x", valid_from=dt.date(2025, 1, 1), from_latest=dt.date(2025, 12, 31))
+    >>> valid_at(f, dt.date(2024, 12, 31)), valid_at(f, dt.date(2025, 3, 1))
+    (False, True)
+    """
     if fact.valid_from is not None and as_of < fact.valid_from:
         return False
     return not (fact.valid_until is not None and as_of > fact.valid_until)
+
+
+def date_uncertain(fact: Dated | Rule, as_of: dt.date) -> bool:
+    """True if `as_of` falls in the window of the start or the end of `fact` (it may not hold).
+
+    >>> f = Dated("x", valid_from=dt.date(2025, 7, 7), from_latest=dt.date(2025, 12, 31))
+    >>> [date_uncertain(f, dt.date(*d)) for d in ((2025, 7, 1), (2025, 8, 1), (2026, 1, 1))]
+    [False, True, False]
+    """
+    if not valid_at(fact, as_of):
+        return False
+    if fact.from_latest is not None and as_of < fact.from_latest:
+        return True
+    return fact.until_earliest is not None and as_of > fact.until_earliest
+
+
+def _start_window(
+    value: str | None, not_before: str | None, not_after: str | None
+) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """(earliest, latest or None when exact, text when imprecise) of a start date with its bounds."""
+    window = date_window(value)
+    low = window[0] if window else None
+    high = window[1] if window else None
+    nb, na = date_window(not_before), date_window(not_after)
+    if nb is not None and (low is None or nb[0] > low):
+        low = nb[0]
+    if na is not None and (high is None or na[1] < high):
+        high = na[1]
+    if high is not None and low == high:
+        return low, None, None
+    if value is not None and window is not None and window[0] == window[1] and high == window[1]:
+        return low, None, None
+    parts = [value] if value is not None and (window is None or window[0] != window[1]) else []
+    if nb is not None:
+        parts.append(f"not before {not_before}")
+    if na is not None:
+        parts.append(f"by {not_after} at the latest")
+    return low, high, ", ".join(parts) or None
+
+
+def _end_window(value: str | None) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """(latest, earliest or None when exact, text when imprecise) of an end date."""
+    window = date_window(value)
+    if window is None:
+        return None, None, None
+    if window[0] == window[1]:
+        return window[1], None, None
+    return window[1], window[0], value
 
 
 # ---------------------------------------------------------------------- building
@@ -451,6 +539,8 @@ class _Builder:
         # IRI would otherwise be held once per triple it appears in.
         self.strings: dict[str, str] = {}
         self.sets: dict[frozenset[str], frozenset[str]] = {}
+        self.starts: dict[str, _Window] = {}
+        self.ends: dict[str, _Window] = {}
 
     def scan(self, predicate: object) -> Iterator[tuple[str, object]]:
         # A SELECT of the two columns, over the chosen graphs as the default graph, decodes
@@ -511,12 +601,21 @@ class _Builder:
         sources = self.shared(self.values(DCTERMS.source))
         confidence = self.single(LX.confidence)
         caveats = self.shared(self.values(LX.caveat))
-        vfrom = {s: _date(v) for s, v in self.single(LX.validFrom).items()}
-        vuntil = {s: _date(v) for s, v in self.single(LX.validUntil).items()}
+        raw_from, raw_until = self.single(LX.validFrom), self.single(LX.validUntil)
+        not_before, not_after = self.single(LX.notBefore), self.single(LX.notAfter)
+        starts = {
+            s: _start_window(raw_from.get(s), not_before.get(s), not_after.get(s))
+            for s in raw_from.keys() | not_before.keys() | not_after.keys()
+        }
+        ends = {s: _end_window(v) for s, v in raw_until.items()}
+        self.starts, self.ends = starts, ends
 
         def dated(obj: Dated) -> None:
-            obj.valid_from = vfrom.get(obj.iri)
-            obj.valid_until = vuntil.get(obj.iri)
+            start, end = starts.get(obj.iri), ends.get(obj.iri)
+            if start is not None:
+                obj.valid_from, obj.from_latest, obj.from_text = start
+            if end is not None:
+                obj.valid_until, obj.until_earliest, obj.until_text = end
             obj.sources = sources.get(obj.iri, _NO_VALUES)
             obj.confidence = confidence.get(obj.iri)
             obj.caveats = caveats.get(obj.iri, _NO_VALUES)
@@ -547,6 +646,7 @@ class _Builder:
         cats = self.values(LX.subjectCategory)
         lei = self.single(LX.lei)
         wd = self.single(LX.wikidata)
+        subs_rec, owners_rec = self.single(LX.subsidiariesRecorded), self.single(LX.ownersRecorded)
         for s in types[str(LX.Organization)]:
             org = Org(
                 s,
@@ -560,6 +660,8 @@ class _Builder:
                 aliases=alt.get(s, _NO_VALUES),
                 lei=lei.get(s),
                 wikidata=wd.get(s),
+                subsidiaries_recorded=_bool(subs_rec.get(s)),
+                owners_recorded=_bool(owners_rec.get(s)),
             )
             dated(org)
             p.orgs[s] = org
@@ -568,8 +670,8 @@ class _Builder:
                 p.branches.setdefault(org.branch_of, set()).add(s)
 
         # ownership interests (one dict per column, looked up once: not per interest)
-        owners, owneds, ikind, indirect = (
-            self.single(pred) for pred in (LX.owner, LX.owned, LX.interestKind, LX.indirect)
+        owners, owneds, ikind, indirect, limited = (
+            self.single(pred) for pred in (LX.owner, LX.owned, LX.interestKind, LX.indirect, LX.controlLimitedBy)
         )
         cap, cap_min, cap_max, votes, votes_min, votes_max = (
             {s: _num(v) for s, v in self.single(pred).items()}
@@ -600,6 +702,7 @@ class _Builder:
                 votes_max=votes_max.get(s),
                 indirect=indirect.get(s) == "true",
                 label=labels.get(s),
+                control_limited_by=limited.get(s),
             )
             dated(i)
             interests[s] = i
@@ -679,6 +782,8 @@ class _Builder:
         for s, vs in self.values(LX.mayImplyCategory).items():
             p.may_imply[s] = set(vs)
         p.universal_categories = {s for s, vs in self.values(LX.appliesToAnyOrganization).items() if vs[0] == "true"}
+        for s, vs in self.values(LX.bindsOrganizationKind).items():
+            p.binds_kinds[s] = set(vs)
 
         # authorities and instruments
         for s, vs in self.values(LX.actsFor).items():
@@ -717,6 +822,8 @@ class _Builder:
                 LX.threshold,
                 LX.confidenceIfOnly,
                 LX.protects,
+                LX.issuerOutside,
+                LX.dataStoredIn,
                 DCTERMS.source,
                 LX.caveat,
             )
@@ -731,6 +838,7 @@ class _Builder:
             for node in types.get(kind, set()):
                 rule_types[node].add(kind)
         for s in types[str(LX.LegalInstrument)]:
+            in_force = _start_window(first(LX.inForceFrom, s), None, None)
             ins = Instrument(
                 s,
                 label=p.labels.get(s, s),
@@ -738,9 +846,11 @@ class _Builder:
                 citation=first(LX.citation, s),
                 enacted_by=first(LX.enactedBy, s),
                 kinds=set(v[str(LX.instrumentKind)].get(s, [])),
-                in_force_from=_date(first(LX.inForceFrom, s)),
-                in_force_until=_date(first(LX.inForceUntil, s)),
-                residual_until=_date(first(LX.residualUntil, s)),
+                in_force_from=in_force[0],
+                in_force_until=_end_window(first(LX.inForceUntil, s))[0],
+                residual_until=_end_window(first(LX.residualUntil, s))[0],
+                in_force_from_latest=in_force[1],
+                in_force_text=in_force[2],
                 authorities=set(v[str(LX.wieldedBy)].get(s, [])),
                 compels=set(v[str(LX.compels)].get(s, [])),
                 challenge_routes=v[str(LX.challengeRoute)].get(s, []),
@@ -753,6 +863,7 @@ class _Builder:
                 kinds = rule_types.get(node, set())
                 if len(kinds) != 1:
                     continue  # the shapes refuse such rules at load time
+                start, end = self.starts.get(node), self.ends.get(node)
                 ins.rules.append(
                     Rule(
                         node,
@@ -766,13 +877,20 @@ class _Builder:
                         threshold=_num(first(LX.threshold, node)),
                         tier_if_only=first(LX.confidenceIfOnly, node),
                         protects=first(LX.protects, node),
+                        issuer_outside=first(LX.issuerOutside, node),
+                        data_stored_in=first(LX.dataStoredIn, node),
                         sources=v[str(DCTERMS.source)].get(node, []),
                         caveats=v[str(LX.caveat)].get(node, []),
+                        valid_from=start[0] if start else None,
+                        from_latest=start[1] if start else None,
+                        valid_until=end[0] if end else None,
+                        until_earliest=end[1] if end else None,
                     )
                 )
             p.instruments[s] = ins
 
 
+_Window = tuple[dt.date | None, dt.date | None, str | None]
 _EMPTY: frozenset[str] = frozenset()
 _NO_VALUES: list[str] = []  # shared by every node without values: never mutated
 
@@ -789,14 +907,8 @@ def _text(term: object) -> str:
     return str(term)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # one date object per distinct date (see _Builder.shared)
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def _bool(value: str | None) -> bool | None:
+    return None if value is None else value in ("true", "1")
 
 
 def _num(value: str | None) -> float | None:

@@ -148,6 +148,7 @@ _OWN_KEYED = (
     "sources",
     "reaches_data",
     "implies",
+    "binds_kinds",
     "may_imply",
 )
 

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 
 from ..ontology.namespace import LX
 from .errors import InputError, UnknownReferenceError
-from .ownership import DEFAULT_MAX_DEPTH, ControlChain, controllers
-from .projection import Asset, Instrument, Projection, Rule, valid_at
+from .gaps import Gap, GapKind, Verdict, verdict_of
+from .ownership import DEFAULT_MAX_DEPTH, ControlChain, controllers, subsidiaries
+from .projection import Asset, Dated, Instrument, Projection, Rule, date_uncertain, valid_at
 from .rules import (
     CONFLICT,
     CONTESTED,
@@ -53,7 +54,9 @@ from .rules import (
     SUBJECT,
     Evidence,
     Step,
+    bindable,
     category_evidence,
+    category_unknown,
     downgrade,
     location_evidence,
     nexus_evidence,
@@ -62,7 +65,19 @@ from .rules import (
     weakest,
 )
 
-__all__ = ["MODES", "Answer", "AssetSpec", "Custody", "Dependency", "Exposure", "compel", "instrument_reach"]
+__all__ = [
+    "MODES",
+    "Answer",
+    "AssetSpec",
+    "Custody",
+    "Dependency",
+    "Exposure",
+    "Gap",
+    "GapKind",
+    "Verdict",
+    "compel",
+    "instrument_reach",
+]
 
 MODES = ("strict", "practical")
 DESCRIBED = ""  # the fact node of a step the request described rather than the store
@@ -103,7 +118,8 @@ _PRED = {
         "keysHeldBy",
     )
 }
-_UNCERTAIN, _NO_ACCESS = str(LX.Uncertain), str(LX.NoAccess)
+_UNCERTAIN, _ASSUMED, _NO_ACCESS = str(LX.Uncertain), str(LX.Assumed), str(LX.NoAccess)
+_AGNOSTIC = str(LX.Agnostic)
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,8 @@ class Exposure:
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     custodian: str = ""
+    #: Uncertain facts on the path: gaps of the answer only if the exposure is kept (by the mode).
+    gaps: list[Gap] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -170,6 +188,8 @@ class Answer:
     dependencies: list[Dependency] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    verdict: Verdict = Verdict.NONE_FOUND
+    gaps: list[Gap] = field(default_factory=list)
 
 
 def compel(
@@ -215,6 +235,10 @@ class _Inference:
         self.no_access: list[tuple[str, str, list[str]]] = []  # (grantee, contract, caveats)
         self.locations: dict[str, list[Step]] = {}
         self.keys: list[str] = []
+        self.gaps: dict[tuple[GapKind, str], Gap] = {}
+        self.described: set[str] = set()  # custodians named by the request, not the store
+        self.no_region: list[str] = []  # hosting services with no recorded region
+        self._entity_checked: set[str] = set()
         # Memos for one inference: the same entity is tested against many instruments.
         self._reach: dict[str, set[str]] = {}
         self._counters: list[tuple[Instrument, Rule, Instrument, Rule]] | None = None
@@ -225,10 +249,19 @@ class _Inference:
         p = self.p
         answer = Answer(asset.iri, asset.label, self.as_of, self.mode, caveats=list(asset.caveats))
         if not valid_at(asset, self.as_of):
-            answer.notes.append(f"{asset.label} is not recorded as hosted on {self.as_of.isoformat()}.")
-            return answer
+            self._gap(
+                GapKind.NOT_IN_EXISTENCE,
+                asset.iri,
+                f"{asset.label} is not recorded as hosted on {self.as_of.isoformat()}{_period(asset)}.",
+                asset.caveats,
+            )
+            return self._finish(answer)
+        if date_uncertain(asset, self.as_of):
+            self._record(self._uncertain_date(asset, asset.label))
+        if not asset.services:
+            self._gap(GapKind.NO_OPERATOR, asset.iri, f"No hosting service is recorded for {asset.label}.")
         for svc in sorted(asset.services):
-            if svc in p.services and valid_at(p.services[svc], self.as_of):
+            if svc in p.services and self._in_operation(svc):
                 self._service(svc, [Step(asset.iri, _PRED["hostedOn"], svc, asset.iri)], asset.controller)
         for j in sorted(asset.stored_in):
             self.locations[j] = [Step(asset.iri, _PRED["storedIn"], j, asset.iri)]
@@ -237,28 +270,98 @@ class _Inference:
 
     def run_described(self, spec: AssetSpec) -> Answer:
         answer = Answer(None, spec.label, self.as_of, self.mode)
+        for j in spec.locations:  # first: a described location is where the data is, whatever the regions
+            self.locations[j] = [Step(spec.label, _PRED["storedIn"], j, DESCRIBED)]
         for svc in spec.services:
             if svc not in self.p.services:
                 raise UnknownReferenceError(svc)
-            self._service(svc, [Step(spec.label, _PRED["hostedOn"], svc, DESCRIBED)], None)
+            answer.caveats += [c for c in self.p.services[svc].caveats if c not in answer.caveats]
+            if self._in_operation(svc):
+                self._service(svc, [Step(spec.label, _PRED["hostedOn"], svc, DESCRIBED)], None)
         for org in spec.providers:
-            self._add_custodian(
-                Custody(
-                    org,
-                    _B["Possession"],
-                    [Step(spec.label, _PRED["hostedOn"], org, DESCRIBED)],
-                    notes=["is described as hosting the data"],
-                )
-            )
-        for j in spec.locations:
-            self.locations[j] = [Step(spec.label, _PRED["storedIn"], j, DESCRIBED)]
+            self._described_host(spec, org, answer)
         self.keys = list(spec.keys_held_by)
         return self._finish(answer)
 
-    def _service(self, svc_iri: str, lead: list[Step], controller: str | None) -> None:
+    def _in_operation(self, svc_iri: str) -> bool:
+        """True if the service may be in operation at the date; else a gap says it was not."""
+        svc = self.p.services[svc_iri]
+        if not valid_at(svc, self.as_of):
+            self._gap(
+                GapKind.NOT_IN_EXISTENCE,
+                svc_iri,
+                f"{svc.label} was not in operation on {self.as_of.isoformat()}{_period(svc)}.",
+                svc.caveats,
+            )
+            return False
+        if date_uncertain(svc, self.as_of):
+            self._record(self._uncertain_date(svc, svc.label))
+        return True
+
+    def _described_host(self, spec: AssetSpec, org: str, answer: Answer) -> None:
+        """A host named by a company: itself, and the services of the companies it controls."""
+        p, as_of = self.p, self.as_of
+        entity = p.orgs.get(org)
+        label = p.label(org)
+        if entity is not None and not valid_at(entity, as_of):
+            self._gap(
+                GapKind.NOT_IN_EXISTENCE,
+                org,
+                f"{label} did not exist on {as_of.isoformat()}{_period(entity)}.",
+                entity.caveats,
+            )
+            return
+        lead = Step(spec.label, _PRED["hostedOn"], org, DESCRIBED)
+        self.described.add(org)
+        self._add_custodian(Custody(org, _B["Possession"], [lead], notes=["is described as hosting the data"]))
+        if not category_unknown(p, org, as_of):
+            return
+        group = [
+            (chain, svc)
+            for chain in subsidiaries(p, org, as_of, max_depth=self.max_depth)
+            for svc in sorted(p.services_by_org.get(chain.controller, ()))
+            if valid_at(p.services[svc], as_of) and self._may_hold(svc)
+        ]
+        if not group:
+            self._gap(
+                GapKind.NO_SERVICE,
+                org,
+                f"{label} operates no recorded service, and no company it controls does: whether it falls in "
+                "each instrument's subject category is unknown, so its exposures are at most contested.",
+                entity.caveats if entity else (),
+            )
+            return
+        names = ", ".join(dict.fromkeys(p.label(svc) for _, svc in group))
+        answer.notes.append(
+            f"{label} operates no recorded service; the services of the companies it controls are taken as "
+            f"possible hosts of the data: {names}."
+        )
+        for chain, svc in group:
+            links = [
+                s for c in chain.links for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
+            ]
+            self._service(svc, [lead, *links], None, cap=LIKELY)
+
+    def _may_hold(self, svc_iri: str) -> bool:
+        """Whether a service may hold data stored where the request says (any region there, or none recorded)."""
+        regions = self.p.services[svc_iri].regions
+        if not self.locations or not regions:
+            return True
+        places = {self.p.region_jurisdiction.get(r) for r in regions}
+        return any(j is not None and self.p.within(j, area) for j in places for area in self.locations)
+
+    def _service(self, svc_iri: str, lead: list[Step], controller: str | None, *, cap: str = ESTABLISHED) -> None:
         p = self.p
         svc = p.services[svc_iri]
-        cap = LIKELY if svc.confidence == _UNCERTAIN else ESTABLISHED
+        cap = weakest(cap, LIKELY) if svc.confidence == _UNCERTAIN else cap
+        if not (svc.operators or svc.providers or svc.contracting):
+            self._gap(
+                GapKind.NO_OPERATOR,
+                svc_iri,
+                f"No operator, provider or contracting entity is recorded for {svc.label}: "
+                "who holds the data is unknown.",
+                svc.caveats,
+            )
         for org in sorted(svc.operators):
             self._add_custodian(
                 Custody(
@@ -290,7 +393,13 @@ class _Inference:
                         [f"provides {svc.label}, whose operator is not recorded"],
                     )
                 )
-        contracts = set(p.contracts_by_service.get(svc_iri, []))
+        # A contract of another customer (a party that controls some other data asset) binds
+        # only that customer's data: it is not part of the service for everyone.
+        contracts = {
+            c
+            for c in p.contracts_by_service.get(svc_iri, [])
+            if not (p.contracts[c].parties & self._customers() - {controller})
+        }
         if controller is not None:
             contracts |= {
                 c
@@ -314,7 +423,16 @@ class _Inference:
                     Step(g.node, _PRED["accessKind"], g.access_kind, c_iri),
                 ]
                 if p.reaches_data.get(g.access_kind, False):
-                    gcap = LIKELY if _UNCERTAIN in (g.confidence, contract.confidence) else cap
+                    gcap = weakest(cap, LIKELY) if _UNCERTAIN in (g.confidence, contract.confidence) else cap
+                    if _ASSUMED in (g.confidence, contract.confidence):
+                        gcap = weakest(gcap, CONTESTED)
+                        self._gap(
+                            GapKind.UNCERTAIN_FACT,
+                            c_iri,
+                            f"The {p.label(g.access_kind)} of {p.label(g.grantee)} under {contract.label} is an "
+                            "assumption: no source states it.",
+                            (*g.caveats, *contract.caveats),
+                        )
                     self._add_custodian(
                         Custody(
                             g.grantee,
@@ -345,6 +463,8 @@ class _Inference:
                         [*lead, Step(svc_iri, _PRED["technologyLicensor"], org, svc_iri)],
                     ),
                 )
+        if not svc.regions:
+            self.no_region.append(svc_iri)
         if not self.locations:
             for region in sorted(svc.regions):
                 j = p.region_jurisdiction.get(region)
@@ -357,6 +477,14 @@ class _Inference:
                             Step(region, _PRED["locatedIn"], j, region),
                         ],
                     )
+
+    def _customers(self) -> set[str]:
+        """The data controllers of the stored assets (customers, not providers)."""
+        key = ("customers",)
+        found = self.p.indexes.get(key)
+        if found is None:
+            found = self.p.indexes[key] = {a.controller for a in self.p.assets.values() if a.controller}
+        return found  # type: ignore[return-value]
 
     def _add_custodian(self, custody: Custody) -> None:
         current = self.custody.get(custody.entity)
@@ -382,6 +510,7 @@ class _Inference:
         p = self.p
         answer.custodians = sorted(self.custody.values(), key=lambda c: p.label(c.entity))
         answer.dependencies = sorted(self.dependencies.values(), key=lambda d: p.label(d.entity))
+        unlocated: list[str] = []  # instruments limited to a territory, when no location is known
         for ins in sorted(p.instruments.values(), key=lambda i: i.notation):
             status = temporal_status(ins, self.as_of)
             if status is None or not (ins.kinds & {_ACCESS, _SANCTIONS}):
@@ -394,6 +523,8 @@ class _Inference:
                 continue
             located = location_evidence(p, ins, rules[LOCATION], self.locations)
             if located is None:
+                if not self.locations and self.custody and _ACCESS in ins.kinds:
+                    unlocated.append(ins.label)
                 continue
             if _ACCESS in ins.kinds:
                 answer.exposures += self._exposures(ins, status, rules, located, self.custody.values())
@@ -407,7 +538,77 @@ class _Inference:
         if self.mode == "practical":
             answer.exposures = [e for e in answer.exposures if e.tier != CONTESTED]
             answer.availability = [e for e in answer.availability if e.tier != CONTESTED]
+        for e in [*answer.exposures, *answer.availability]:
+            for gap in e.gaps:
+                self._record(gap)
+        if unlocated:
+            where = (
+                "no hosting region is recorded for " + ", ".join(p.label(s) for s in dict.fromkeys(self.no_region))
+                if self.no_region
+                else "no storage location is recorded"
+            )
+            self._gap(
+                GapKind.NO_LOCATION,
+                answer.asset or answer.asset_label,
+                f"Where the data is stored is unknown ({where}): instruments limited to data stored in a territory "
+                f"could not be evaluated ({', '.join(unlocated)}).",
+                tuple(c for s in dict.fromkeys(self.no_region) for c in p.services[s].caveats),
+            )
+        answer.gaps = list(self.gaps.values())
+        answer.verdict = verdict_of(exposures=len(answer.exposures), gaps=answer.gaps)
         return answer
+
+    # ------------------------------------------------------------------ gaps
+
+    def _gap(self, kind: GapKind, subject: str, message: str, caveats: Iterable[str] = ()) -> None:
+        self._record(Gap(kind, subject, message, tuple(caveats)))
+
+    def _record(self, gap: Gap) -> None:
+        self.gaps.setdefault((gap.kind, gap.subject), gap)
+
+    def _uncertain_date(self, fact: Dated, name: str) -> Gap:
+        """The gap of a fact whose date window contains the date asked."""
+        when = " – ".join(t for t in (fact.from_text, fact.until_text) if t)
+        gap = Gap(
+            GapKind.UNCERTAIN_FACT,
+            fact.iri,
+            f"The dates of {name} are known only as {when or 'a period'}: on {self.as_of.isoformat()} it may or "
+            "may not hold.",
+            tuple(fact.caveats),
+        )
+        return gap
+
+    def _entity_gaps(self, org: str) -> None:
+        """Gaps about an entity the answer relies on: no place recorded, owners or subsidiaries not recorded."""
+        if org in self._entity_checked:
+            return
+        self._entity_checked.add(org)
+        entity = self.p.orgs.get(org)
+        if entity is None:
+            return
+        if not (entity.incorporated or entity.headquarters or entity.establishments or entity.branch_of):
+            self._gap(
+                GapKind.JURISDICTION_UNKNOWN,
+                org,
+                f"No place of incorporation, head office or establishment is recorded for {entity.label}: "
+                "instruments that reach entities by their place cannot be evaluated for it.",
+                entity.caveats,
+            )
+        if entity.owners_recorded is False:
+            self._gap(
+                GapKind.OWNERS_NOT_RECORDED,
+                org,
+                f"The owners of {entity.label} are not recorded: a company controlling it abroad would add exposures.",
+                entity.caveats,
+            )
+        if entity.subsidiaries_recorded is False:
+            self._gap(
+                GapKind.SUBSIDIARIES_NOT_RECORDED,
+                org,
+                f"The subsidiaries of {entity.label} are not all recorded: its presence in other jurisdictions "
+                "through a subsidiary (a contested basis under some instruments) cannot be ruled out.",
+                entity.caveats,
+            )
 
     def _exposures(
         self,
@@ -426,10 +627,13 @@ class _Inference:
         for custody in sorted(candidates, key=lambda c: c.entity):
             if p.orgs.get(custody.entity) is not None and p.orgs[custody.entity].branch_of:
                 continue  # a branch is not a separate person: its company answers, with the branch on its path
-            category = self._category_of(ins, rules, custody.entity)
+            self._entity_gaps(custody.entity)
+            if not bindable(p, rules[SUBJECT], custody.entity):
+                continue  # a person, family, state or public body is an owner on a path, never the compelled provider
+            category = self._category_of(ins, rules, custody.entity) or self._unknown_category(ins, custody.entity)
             nexus = self._nexus_of(ins, rules, custody.entity)
             if category is not None and nexus is not None:
-                basis = [custody.basis, *self._presence_basis(nexus)]
+                basis = [custody.basis, *nexus.basis]
                 tier = weakest(custody.tier, category.tier, nexus.tier, located.tier)
                 self._keep(
                     best,
@@ -449,10 +653,17 @@ class _Inference:
             for rule in rules[CONTROL]:
                 for chain in self._chains(custody.entity, rule):
                     top = chain.controller
+                    if not bindable(p, rules[SUBJECT], top):
+                        continue
+                    self._entity_gaps(top)
                     c_nexus = self._nexus_of(ins, rules, top)
                     if c_nexus is None:
                         continue
-                    c_category = self._category_of(ins, rules, top) or category
+                    # In its own right, or (at most contested) as the company controlling a custodian that is
+                    # itself in the instrument's subjects: never a category borrowed in silence.
+                    c_category = self._category_of(ins, rules, top)
+                    if c_category is None and category is not None:
+                        c_category = self._category_by_control(ins, top, custody)
                     if c_category is None:
                         continue
                     tier = weakest(
@@ -467,12 +678,9 @@ class _Inference:
                     links = [
                         s
                         for c in chain.links
-                        for s in (
-                            Step(c.interest.iri, _PRED["owner"], c.interest.owner, c.interest.iri),
-                            Step(c.interest.iri, _PRED["owned"], c.interest.owned, c.interest.iri),
-                        )
+                        for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
                     ]
-                    basis = [custody.basis, _B["ControlViaOwnership"], *self._presence_basis(c_nexus)]
+                    basis = [custody.basis, _B["ControlViaOwnership"], *c_nexus.basis]
                     self._keep(
                         best,
                         Exposure(
@@ -493,13 +701,40 @@ class _Inference:
             self._finalise(e, ins)
         return sorted(out, key=lambda e: (p.instruments[e.instrument].notation, p.label(e.entity)))
 
-    def _presence_basis(self, nexus: Evidence) -> list[str]:
-        text = " ".join(nexus.notes)
-        if "through a subsidiary" in text:
-            return [_B["PresenceViaSubsidiary"]]
-        if any(s.predicate == _PRED["branchOf"] for s in nexus.steps):
-            return [_B["PresenceViaBranch"]]
-        return []
+    def _unknown_category(self, ins: Instrument, org: str) -> Evidence | None:
+        """For an entity nothing places in or out of the instrument's subjects: at most contested, with a gap."""
+        if not category_unknown(self.p, org, self.as_of):
+            return None
+        label = self.p.label(org)
+        self._gap(
+            GapKind.CATEGORY_UNKNOWN,
+            org,
+            f"{label} operates no recorded service: whether it falls in the subject category of the instruments "
+            "that reach it is unknown, so its exposures are at most contested.",
+        )
+        return Evidence(
+            CONTESTED,
+            notes=[f"whether {label} falls in the subject category of {ins.label} is unknown (no recorded service)"],
+        )
+
+    def _category_by_control(self, ins: Instrument, org: str, custody: Custody) -> Evidence:
+        """A controlling company not itself placed in the instrument's subjects: compellable only on the
+        reading that a parent must produce what its subsidiary holds ("possession, custody or control")."""
+        label, held = self.p.label(org), self.p.label(custody.entity)
+        if category_unknown(self.p, org, self.as_of):
+            self._gap(
+                GapKind.CATEGORY_UNKNOWN,
+                org,
+                f"{label} operates no recorded service: whether it falls in the subject category of the instruments "
+                f"that reach it is unknown; its exposures rest on its control of {held} and are at most contested.",
+            )
+        return Evidence(
+            CONTESTED,
+            notes=[
+                f"{label} is not itself recorded as a provider in {ins.label}'s subject category: it is reached only "
+                f"on the reading that a controlling company must produce data {held} holds (a contested basis)"
+            ],
+        )
 
     def _chains(self, org: str, rule: Rule) -> list[ControlChain]:
         # Remembered on the projection like evidence (_nexus_of): chains are immutable.
@@ -513,6 +748,23 @@ class _Inference:
     def _keep(self, best: dict[str, Exposure], e: Exposure, ins: Instrument) -> None:
         e.path = list(dict.fromkeys(e.path))
         e.tier = self._fact_cap(e)
+        if ins.in_force_from_latest is not None and self.as_of < ins.in_force_from_latest:
+            e.notes.append(f"{ins.label} came into force in {ins.in_force_text}: it may not yet apply on this date")
+            e.tier = downgrade(e.tier)
+            e.gaps.append(
+                Gap(
+                    GapKind.UNCERTAIN_FACT,
+                    ins.iri,
+                    f"{ins.label} is known to have come into force only in {ins.in_force_text}: on "
+                    f"{self.as_of.isoformat()} it may not yet apply.",
+                    tuple(ins.caveats),
+                )
+            )
+        for rule in ins.rules:
+            if date_uncertain(rule, self.as_of):
+                e.notes.append(f"a reach rule of {ins.label} applies from a date known only to the month or year")
+                e.tier = downgrade(e.tier)
+                break
         if e.status == "residual":
             e.notes.append(
                 f"{ins.label} has lapsed; orders made before the lapse keep effect until "
@@ -528,13 +780,32 @@ class _Inference:
             best[e.entity] = e
 
     def _fact_cap(self, e: Exposure) -> str:
-        p = self.p
-        for fact in {s.fact for s in e.path}:
+        """The tier `e` can claim given the facts on its path: one tier less if any is uncertain
+        (by its sources, or because the date falls in the window of a year- or month-precise
+        date), at most contested if one is an assumption; each such fact is a gap."""
+        p, tier, lowered = self.p, e.tier, False
+        for fact in sorted({s.fact for s in e.path if s.fact}):
             node = p.fact_node(fact)
-            if node is not None and node.confidence == _UNCERTAIN:
-                e.notes.append(f"rests on an uncertain fact ({p.label(fact)})")
-                return downgrade(e.tier)
-        return e.tier
+            if node is None:
+                continue
+            name = _fact_name(p, node)
+            if node.confidence == _ASSUMED:
+                e.notes.append(f"rests on an assumption no source states ({name})")
+                tier = weakest(tier, CONTESTED)
+                message = f"{name} is an assumption: no source states it."
+                e.gaps.append(Gap(GapKind.UNCERTAIN_FACT, fact, message, tuple(node.caveats)))
+            elif node.confidence == _UNCERTAIN:
+                e.notes.append(f"rests on an uncertain fact ({name})")
+                if not lowered:
+                    tier, lowered = downgrade(tier), True
+                message = f"{name} rests on a single or weak source."
+                e.gaps.append(Gap(GapKind.UNCERTAIN_FACT, fact, message, tuple(node.caveats)))
+            if date_uncertain(node, self.as_of):
+                e.notes.append(f"the date of a fact is known only as a period that contains this date ({name})")
+                if not lowered:
+                    tier, lowered = downgrade(tier), True
+                e.gaps.append(self._uncertain_date(node, name))
+        return tier
 
     def _finalise(self, e: Exposure, ins: Instrument) -> None:
         p = self.p
@@ -556,10 +827,15 @@ class _Inference:
         for counter, rule, protected, as_nexus in self._counter_rules():
             if ins.enacted_by is None or p.within(ins.enacted_by, rule.protects or ""):
                 continue  # a domestic order: no conflict with this protection
+            if rule.issuer_outside is not None and p.within(ins.enacted_by, rule.issuer_outside):
+                continue  # the protection concerns orders from outside that area only
+            if rule.data_stored_in is not None and not any(p.within(j, rule.data_stored_in) for j in self.locations):
+                continue  # the protection concerns data stored in that area only
             if counter.iri in {c for c, _ in e.conflicts}:
                 continue
             if any(self._nexus_of(protected, {NEXUS: [as_nexus]}, h) for h in (e.entity, e.custodian) if h):
                 e.conflicts.append((counter.iri, rule.caveats[0] if rule.caveats else ""))
+        e.mitigations = list(dict.fromkeys(e.mitigations))
         e.explanation = _explain(p, e, ins)
 
     def _controls(self, org: str, other: str) -> bool:
@@ -583,11 +859,11 @@ class _Inference:
         return memo[key]  # type: ignore[return-value]
 
     def _rules_of(self, ins: Instrument) -> dict[str, list[Rule]]:
-        """The instrument's rules by kind, sorted once per projection."""
-        key = ("rules by kind", ins.iri)
+        """The instrument's rules in force at the date, by kind, sorted once per projection and date."""
+        key = ("rules by kind", ins.iri, self.as_of)
         found = self.p.indexes.get(key)
         if found is None:
-            found = self.p.indexes[key] = _by_kind(ins.rules)
+            found = self.p.indexes[key] = _by_kind([r for r in ins.rules if valid_at(r, self.as_of)])
         return found  # type: ignore[return-value]
 
     def _category_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
@@ -610,6 +886,29 @@ class _Inference:
                         as_nexus = Rule(rule.node, NEXUS, nexus=rule.nexus, tier_if_only=ESTABLISHED)
                         self._counters.append((counter, rule, area, as_nexus))
         return self._counters
+
+
+def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:
+    return [Step(interest, _PRED["owner"], owner, interest), Step(interest, _PRED["owned"], owned, interest)]
+
+
+def _period(fact: Dated) -> str:
+    """The recorded period of a fact, as its sources give it: " (recorded from 2021-01-07 until 2024-06-30)"."""
+    start = fact.from_text or (fact.valid_from.isoformat() if fact.valid_from else None)
+    end = fact.until_text or (fact.valid_until.isoformat() if fact.valid_until else None)
+    if start and end:
+        return f" (recorded from {start} until {end})"
+    if start:
+        return f" (recorded from {start})"
+    return f" (recorded until {end})" if end else ""
+
+
+def _fact_name(p: Projection, node: Dated) -> str:
+    """A fact node in words: an interest as "A's interest in B", other nodes by their label."""
+    owner, owned = getattr(node, "owner", None), getattr(node, "owned", None)
+    if owner and owned:
+        return f"{p.label(owner)}'s interest in {p.label(owned)}"
+    return p.label(node.iri)
 
 
 def _by_kind(rules: list[Rule]) -> dict[str, list[Rule]]:

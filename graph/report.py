@@ -3,6 +3,8 @@
 The JSON shape is the contract the CLI and the REST API share::
 
     {"asset": …, "as_of": …, "mode": …,
+     "verdict": "exposed" | "none_found" | "incomplete",
+     "gaps": [{"kind", "subject", "subject_label", "message", "caveats"}…],
      "exposures": [{"instrument": {"id", "label"}, "authority": […], "compellable_entity": {"id", "label",
                     "jurisdiction"}, "basis", "confidence", "scope": […], "mitigations": […],
                     "conflicts": […], "path": [{"subject", "predicate", "object", "source"}…],
@@ -32,6 +34,7 @@ import datetime as dt
 from typing import Any
 
 from ..ontology.namespace import split_entity_iri
+from .gaps import Gap
 from .ownership import ChainLink
 from .projection import Projection
 from .reach import DESCRIBED, Answer, Exposure
@@ -45,6 +48,7 @@ __all__ = [
     "chain_to_text",
     "entity_ref",
     "exposure_to_dict",
+    "gap_to_dict",
     "reach_to_dict",
     "step_to_dict",
 ]
@@ -116,6 +120,8 @@ def answer_to_dict(p: Projection, answer: Answer) -> dict[str, Any]:
         "asset": asset,
         "as_of": answer.as_of.isoformat(),
         "mode": answer.mode,
+        "verdict": answer.verdict.value,
+        "gaps": [gap_to_dict(p, g) for g in answer.gaps],
         "exposures": [exposure_to_dict(p, e) for e in answer.exposures],
         "availability": [exposure_to_dict(p, e) for e in answer.availability],
         "custodians": [
@@ -138,6 +144,17 @@ def answer_to_dict(p: Projection, answer: Answer) -> dict[str, Any]:
     }
 
 
+def gap_to_dict(p: Projection, gap: Gap) -> dict[str, Any]:
+    """One gap: its kind, the node it is about (IRI, or the described asset's label), a sentence, caveats."""
+    return {
+        "kind": gap.kind.value,
+        "subject": gap.subject,
+        "subject_label": p.label(gap.subject),
+        "message": gap.message,
+        "caveats": list(gap.caveats),
+    }
+
+
 def reach_to_dict(
     p: Projection, instrument: str, as_of: dt.date, mode: str, found: list[tuple[str, Exposure]]
 ) -> dict[str, Any]:
@@ -154,10 +171,12 @@ def answer_to_text(p: Projection, answer: Answer) -> str:
     """The answer as text for a terminal: one block per exposure, with path and sources."""
     data = answer_to_dict(p, answer)
     lines = [f"Who can compel access to {data['asset']['label']}, as of {data['as_of']} ({data['mode']} mode)", ""]
-    if not data["exposures"]:
-        lines.append("No exposure found under the recorded instruments and facts.")
+    lines += [f"Verdict: {answer.verdict.words}.", ""]
+    lines += _gap_lines(data["gaps"])
     for n, e in enumerate(data["exposures"], 1):
         lines += _block(n, e)
+    if data["caveats"]:
+        lines += ["Caveats about this asset or its service:", *(f"  - {c}" for c in data["caveats"]), ""]
     if data["availability"]:
         lines += ["", "Availability (sanctions can force a service cut-off):"]
         for e in data["availability"]:
@@ -182,14 +201,29 @@ def answer_to_table(p: Projection, answer: Answer) -> str:
             where = f" ({', '.join(ent.get('jurisdiction', []))})" if ent.get("jurisdiction") else ""
             rows.append((e["instrument"]["id"] + kind, e["status"], ent["label"] + where, e["basis"], e["confidence"]))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = [f"{data['asset']['label']}, as of {data['as_of']} ({data['mode']} mode)"]
+    lines = [f"{data['asset']['label']}, as of {data['as_of']} ({data['mode']} mode): {data['verdict']}"]
+    lines += [f"gap ({g['kind']}): {g['message']}" for g in data["gaps"]]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows[:1]]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows[1:]]
     if len(rows) == 1:
-        lines.append("no exposure found under the recorded instruments and facts")
+        lines.append(
+            "no exposure found: facts are missing (see the gaps)"
+            if data["gaps"]
+            else "no exposure found under the recorded instruments and facts"
+        )
     lines += [f"dependency: {d['entity']['label']}: {d['reason']}" for d in data["dependencies"]]
     return "\n".join(lines)
+
+
+def _gap_lines(gaps: list[dict[str, Any]]) -> list[str]:
+    if not gaps:
+        return []
+    out = ["Gaps (facts the answer needed and did not find):"]
+    for g in gaps:
+        out.append(f"  - [{g['kind']}] {g['message']}")
+        out += [f"      Caveat: {c}" for c in g["caveats"]]
+    return [*out, ""]
 
 
 def _block(n: int, e: dict[str, Any]) -> list[str]:

@@ -31,12 +31,15 @@ __all__ = [
     "CONTESTED",
     "ESTABLISHED",
     "LIKELY",
+    "OWNER_ONLY_KINDS",
     "RESIDUAL",
     "RULE_KINDS",
     "Evidence",
     "RuleError",
     "Step",
+    "bindable",
     "category_evidence",
+    "category_unknown",
     "check_instrument",
     "downgrade",
     "location_evidence",
@@ -87,6 +90,10 @@ _N = {
     )
 }
 _AGNOSTIC = str(LX.Agnostic)
+_SUBSIDIARY, _BRANCH = str(LX.PresenceViaSubsidiary), str(LX.PresenceViaBranch)
+#: Kinds of organization that are owners on a path, never a compelled provider, unless a
+#: subject category binds them (lx:bindsOrganizationKind, e.g. a law binding every citizen).
+OWNER_ONLY_KINDS = frozenset(str(getattr(LX, k)) for k in ("NaturalPerson", "Family", "State", "PublicBody"))
 _NEXUS_WORDS = {
     _N["Incorporation"]: "it is incorporated in {area}",
     _N["Headquarters"]: "its head office is in {area}",
@@ -113,11 +120,14 @@ class Step:
 
 @dataclass
 class Evidence:
-    """What a test supports: a tier, the facts behind it, and notes for the explanation."""
+    """What a test supports: a tier, the facts behind it, notes for the explanation, and
+    the basis it rests on when that is more than the entity's own place (presence through
+    a subsidiary or a branch: lx:PresenceViaSubsidiary, lx:PresenceViaBranch)."""
 
     tier: str
     steps: list[Step] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
 
 
 def weakest(*tiers: str) -> str:
@@ -152,7 +162,11 @@ def check_instrument(instrument: Instrument) -> None:
 
 
 def temporal_status(instrument: Instrument, as_of: dt.date) -> str | None:
-    """``"in force"``, ``"residual"`` (lapsed but orders keep effect) or ``None``."""
+    """``"in force"``, ``"residual"`` (lapsed but orders keep effect) or ``None``.
+
+    An instrument whose entry into force is known only to the year or month is "in
+    force" from the first day it can have been (the answer then says the date is uncertain).
+    """
     if instrument.in_force_from is None or as_of < instrument.in_force_from:
         return None
     if instrument.in_force_until is None or as_of <= instrument.in_force_until:
@@ -185,6 +199,30 @@ def _org_in(p: Projection, org: str, prop: str, values: Iterable[str], area: str
 # ---------------------------------------------------------------------- subject categories
 
 
+def bindable(p: Projection, rules: list[Rule], org: str) -> bool:
+    """Whether `org` can be the compelled entity under subject-category `rules`.
+
+    Natural persons, families, states and public bodies are owners on a path, never the
+    compelled entity, unless a category of every rule binds their kind as data
+    (``lx:bindsOrganizationKind``).
+    """
+    entity = p.orgs.get(org)
+    if entity is None or entity.kind not in OWNER_ONLY_KINDS:
+        return True
+    if not rules:
+        return False
+    return all(any(entity.kind in p.binds_kinds.get(c, ()) for c in rule.categories) for rule in rules)
+
+
+def category_unknown(p: Projection, org: str, as_of: dt.date) -> bool:
+    """True if nothing recorded says what `org` provides: no subject category of its own and
+    no service it operates, provides or contracts on `as_of` (so no rule can place it)."""
+    entity = p.orgs.get(org)
+    if entity is not None and entity.categories:
+        return False
+    return not any(valid_at(p.services[s], as_of) for s in p.services_by_org.get(org, ()))
+
+
 def category_evidence(p: Projection, rules: list[Rule], org: str, as_of: dt.date) -> Evidence | None:
     """Whether `org` falls in every subject-category rule's categories (any of each)."""
     evidence = Evidence(ESTABLISHED)
@@ -204,7 +242,7 @@ def _one_category(p: Projection, wanted: set[str], org: str, as_of: dt.date) -> 
         cat = sorted(entity.categories & wanted)[0]
         return Evidence(ESTABLISHED, [Step(org, str(LX.subjectCategory), cat, org)])
     if wanted & p.universal_categories:
-        return Evidence(ESTABLISHED)
+        return Evidence(ESTABLISHED, notes=["the instrument binds any organization"])
     best: Evidence | None = None
     for svc_iri in sorted(p.services_by_org.get(org, set())):
         svc = p.services[svc_iri]
@@ -257,7 +295,13 @@ def nexus_evidence(
             steps = _nexus_steps(p, nexus, org, area, as_of)
             if steps is not None:
                 note = _NEXUS_WORDS.get(nexus, p.label(nexus)).format(area=p.label(area))
-                best = Evidence(tier, steps, [note])
+                if nexus == _N["SubsidiaryPresence"]:
+                    basis = [_SUBSIDIARY]
+                elif any(s.predicate == _P["branchOf"] for s in steps):
+                    basis = [_BRANCH]
+                else:
+                    basis = []
+                best = Evidence(tier, steps, [note], basis)
                 break
     return best
 

@@ -48,7 +48,7 @@ __all__ = ["load_snapshot", "load_snapshot_and_changes", "save_snapshot", "snaps
 
 _MAGIC = "longarm-projection"
 #: Bump when the projection's classes change shape: older snapshots are then ignored.
-FORMAT = 3
+FORMAT = 4
 
 
 def snapshot_path(store: Store) -> Path | None:

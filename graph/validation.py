@@ -27,7 +27,8 @@ import rdflib
 from pyshacl.errors import ReportableRuntimeError
 from rdflib.namespace import SH
 
-from ..ontology.namespace import PREFIXES
+from ..ontology.namespace import LX, PREFIXES
+from .dates import date_window
 from .errors import LongarmError, Violation
 
 __all__ = ["Shapes", "ShapesError", "bundled_ontology_path", "bundled_shapes_path"]
@@ -110,7 +111,41 @@ class Shapes:
                     file=files.get(str(focus)),
                 )
             )
+        out += _dates_out_of_order(data, files)
         return sorted(out, key=lambda v: (v.file or "", v.focus_node, v.path or "", v.constraint))
+
+
+#: (start, end) date properties whose order is checked: a start no later than its end.
+_DATE_PAIRS = (
+    ("validFrom", "validUntil"),
+    ("inForceFrom", "inForceUntil"),
+    ("inForceUntil", "residualUntil"),
+)
+
+
+def _dates_out_of_order(data: rdflib.Graph, files: Mapping[str, str]) -> list[Violation]:
+    """A start after its end, whatever the precisions: the earliest day the start can name
+    (a year's 1 January) after the latest day the end can name (a year's 31 December)."""
+    out = []
+    for start_name, end_name in _DATE_PAIRS:
+        start_p, end_p = LX[start_name], LX[end_name]
+        for node, start in data.subject_objects(start_p):
+            for end in data.objects(node, end_p):
+                first, last = date_window(str(start)), date_window(str(end))
+                if first is None or last is None or first[0] <= last[1]:
+                    continue
+                out.append(
+                    Violation(
+                        focus_node=_short(node),
+                        path=f"lx:{start_name}",
+                        constraint="DatesInOrder",
+                        message=f"lx:{start_name} ({start}) is after lx:{end_name} ({end})",
+                        value=str(start),
+                        severity="Violation",
+                        file=files.get(str(node)),
+                    )
+                )
+    return out
 
 
 def _short(term: object) -> str:

@@ -263,7 +263,6 @@ class LX(DefinedNamespace):
     milestone: URIRef
     decisionNumber: URIRef
     schemeVersion: URIRef
-    researchNote: URIRef
     retrievedOn: URIRef
     reachesData: URIRef
     explanation: URIRef

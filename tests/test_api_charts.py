@@ -86,7 +86,7 @@ def test_post_described_asset(client: TestClient) -> None:
     ("method", "url", "body", "status", "check"),
     [
         ("get", f"{V1}/organizations/Bleux/ownership.svg", None, 404, lambda d: d["suggestions"][0]["label"] == "Bleu"),
-        ("get", f"{V1}/assets/bleu/exposures.svg", None, 404, lambda d: "no entity matches 'bleu'" in d["message"]),
+        ("get", f"{V1}/assets/bleu/exposures.svg", None, 404, lambda d: "bleu is an organization" in d["message"]),
         ("get", f"{V1}/organizations/bleu/ownership.svg?up=-1", None, 422, lambda d: d[0]["loc"] == ["query", "up"]),
         ("get", f"{V1}/organizations/bleu/ownership.svg?down=65", None, 422, lambda d: d[0]["loc"] == ["query", "down"]),
         ("get", f"{V1}/assets/health-data-hub/exposures.svg?mode=lax", None, 422, lambda d: d[0]["loc"] == ["query", "mode"]),

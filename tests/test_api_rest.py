@@ -136,6 +136,22 @@ POSTS: list[tuple[dict[str, Any], Check]] = [
         {"service": "ovhcloud-europe", "as_of": "2026-11-01", "mode": "practical"},
         lambda b: "OVH Groupe SA" not in _labels(b["exposures"], "compellable_entity"),
     ),
+    (
+        {"provider": "OVHcloud", "location": "FR"},
+        lambda b: (
+            b["resolved"]
+            == [
+                {
+                    "ref": "OVHcloud",
+                    "iri": iri("org", "ovh-groupe"),
+                    "label": "OVH Groupe SA",
+                    "kind": "org",
+                    "match": "alias",
+                },
+                {"ref": "FR", "iri": iri("jur", "FR"), "label": "France", "kind": "jur", "match": "id"},
+            ]
+        ),
+    ),
 ]
 
 
@@ -149,7 +165,23 @@ def test_described_assets(client: TestClient, body: dict[str, Any], check: Check
 ERRORS: list[tuple[str, str, dict[str, Any] | None, int, Check]] = [
     ("get", f"{V1}/entities/Bleux", None, 404, lambda d: iri("org", "bleu") in {s["id"] for s in d["suggestions"]}),
     ("get", f"{V1}/organizations/Microsft Corporation/ownership", None, 404, lambda d: d["suggestions"] != []),
-    ("get", f"{V1}/assets/bleu/exposures", None, 404, lambda d: "no entity matches 'bleu'" in d["message"]),
+    (
+        "get",
+        f"{V1}/assets/bleu/exposures",
+        None,
+        404,
+        lambda d: d["message"].startswith("bleu is an organization (Bleu), not a data asset: POST /api/v1/exposures"),
+    ),
+    (
+        "get",
+        f"{V1}/organizations/us-cloud-act/ownership",
+        None,
+        404,
+        lambda d: (
+            d["message"].endswith("not an organization: GET /api/v1/instruments/us-cloud-act/reach")
+            and [(s["id"], s["kind"]) for s in d["suggestions"]] == [(iri("instrument", "us-cloud-act"), "instrument")]
+        ),
+    ),
     (
         "get",
         f"{V1}/instruments/us-cloud-actt/reach",
@@ -374,6 +406,8 @@ def test_same_json_as_the_cli(
     monkeypatch.setattr(Store, "open", classmethod(lambda cls, path: store))  # the CLI reads the app's store
     assert main([*argv, "--format", "json"]) == 0
     cli = json.loads(capsys.readouterr().out)
+    if body is None:  # what the reference resolved to: in the CLI's JSON, and for a described asset only in the API's
+        assert cli.pop("resolved")[0]["ref"] == argv[1]
     r = client.get(url) if body is None else client.post(url, json=body)
     assert r.status_code == 200
     assert r.json() == cli

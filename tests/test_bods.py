@@ -102,7 +102,7 @@ def test_shares_dates_and_interest_types(bundled_store: Store) -> None:
             "directOrIndirect": "unknown",
             "beneficialOwnershipOrControl": False,
             "startDate": "2012-09-01",
-            "endDate": "2015-03-01",  # validUntil 2015-02-28 is the last day it held
+            "endDate": "2015-04-01",  # ended in March 2015 (validUntil "2015-03"): the day after the window
         }
     ]
     now = _statements(bundled_store, iri("org", "s3ns"), TODAY)

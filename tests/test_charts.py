@@ -215,7 +215,7 @@ def test_practical_mode_and_empty_answers(p: Projection) -> None:
     assert "practical mode" in practical
     empty = compel(p, iri("asset", "health-data-hub"), dt.date(1990, 1, 1))
     svg = exposure_svg(p, empty)
-    assert "No exposure found" in svg
+    assert "Verdict: Incomplete" in svg and "Missing (not_in_existence)" in svg
     _accessible(svg)
 
 

@@ -104,7 +104,7 @@ WRITES: dict[str, Callable[[Store], None]] = {
     "the ownership graph dropped": lambda s: _drop(s, _bundled_graph("ownership.ttl")),
     "the services graph dropped": lambda s: _drop(s, _bundled_graph("services.ttl")),
     "a share corrected": _edit_bundled("ownership.ttl", "lx:shareOfCapital", "lx:shareOfVotes"),
-    "a grant's caveat changed": _edit_bundled("contracts.ttl", "Not stated in any source", "Nowhere stated"),
+    "a grant's caveat changed": _edit_bundled("contracts.ttl", "No source found states this grant", "Nowhere stated"),
     "a new instrument with its rules": lambda s: load_documents(
         s, [document_from_path(FIXTURES / "fictional-instrument.ttl")], validate=False
     ),

@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 
 from longarm.graph.errors import InputError, UnknownReferenceError
+from longarm.graph.gaps import GapKind, Verdict, verdict_of
 from longarm.graph.projection import Projection, iri, projection_for
 from longarm.graph.reach import Answer, AssetSpec, compel
+from longarm.graph.rules import OWNER_ONLY_KINDS
 from longarm.graph.store import Store
+from longarm.ontology.namespace import LX
 
 D = dt.date
 
@@ -65,11 +68,11 @@ SCENARIOS = [
         {("us-fisa-702", "microsoft-corporation")},
     ),
     (
-        "Doctolib on AWS: CLOUD Act through AWS Inc. and Amazon.com",
+        "Doctolib on AWS: CLOUD Act through AWS Inc.; Amazon.com, no recorded provider itself, only contested",
         asset("doctolib-vaccination"),
         D(2021, 3, 12),
         "strict",
-        {("us-cloud-act", "amazon-web-services-inc", "established"), ("us-cloud-act", "amazon-com", "established")},
+        {("us-cloud-act", "amazon-web-services-inc", "established"), ("us-cloud-act", "amazon-com", "contested")},
         set(),
     ),
     (
@@ -89,11 +92,11 @@ SCENARIOS = [
         {("us-cloud-act", "google-llc"), ("us-cloud-act", "alphabet"), ("us-fisa-702", "alphabet")},
     ),
     (
-        "AWS European Sovereign Cloud: still reached through Amazon.com",
+        "AWS European Sovereign Cloud: still reached through Amazon.com (contested: its own category is unknown)",
         on("aws-european-sovereign-cloud"),
         D(2026, 11, 1),
         "strict",
-        {("us-cloud-act", "amazon-com", "established")},
+        {("us-cloud-act", "amazon-com", "contested")},
         set(),
     ),
     (
@@ -135,6 +138,60 @@ SCENARIOS = [
         "strict",
         set(),
         {("us-cloud-act", "sfr"), ("us-cloud-act", "numergy")},
+    ),
+]
+
+
+def host(slug: str, *locations: str) -> AssetSpec:
+    """An asset described by the company named as its host (and where it is stored)."""
+    return AssetSpec(providers=(iri("org", slug),), locations=tuple(iri("jur", j) for j in locations))
+
+
+# What users asked and were wrongly told (issue 11), each with what must and must not be found.
+SCENARIOS += [
+    (
+        "Amazon named as host, data in France: CLOUD Act and FISA 702 through AWS Inc.",
+        host("amazon-com", "FR"),
+        D(2026, 1, 15),
+        "strict",
+        {  # which of the group's services hosts the data is not known: at most likely
+            ("us-cloud-act", "amazon-web-services-inc", "likely"),
+            ("us-fisa-702", "amazon-web-services-inc", "likely"),
+            ("us-cloud-act", "amazon-com", "contested"),
+        },
+        {("cn-nil", "amazon-com"), ("eu-e-evidence", "amazon-com")},
+    ),
+    (
+        "Alphabet named as host: CLOUD Act through the Google companies it controls",
+        host("alphabet", "FR"),
+        D(2026, 1, 15),
+        "strict",
+        {("us-cloud-act", "google-llc", "likely"), ("us-cloud-act", "alphabet", "contested")},
+        {("cn-nil", "alphabet")},
+    ),
+    (
+        "IBM named as host: CLOUD Act reaches IBM itself",
+        host("ibm", "FR"),
+        D(2026, 1, 15),
+        "strict",
+        {("us-cloud-act", "ibm", "contested"), ("us-fisa-702", "ibm", "contested")},
+        {("eu-e-evidence", "ibm")},
+    ),
+    (
+        "OVHcloud (OVH Groupe SA) named as host: the contested path through OVH US, never the Klaba family",
+        host("ovh-groupe", "FR"),
+        D(2026, 11, 1),
+        "strict",
+        {("us-cloud-act", "ovh-groupe", "contested")},
+        {("us-cloud-act", "klaba-family"), ("us-fisa-702", "klaba-family"), ("us-cloud-act", "ovh-us")},
+    ),
+    (
+        "OVH SAS named as host gives the same contested CLOUD Act path",
+        host("ovh-sas", "FR"),
+        D(2026, 11, 1),
+        "strict",
+        {("us-cloud-act", "ovh-groupe", "contested")},
+        {("us-cloud-act", "klaba-family")},
     ),
 ]
 
@@ -233,3 +290,47 @@ def test_bad_input(p: Projection) -> None:
         compel(p, asset("health-data-hub"), D(2024, 1, 1), mode="lenient")
     with pytest.raises(UnknownReferenceError):
         compel(p, asset("no-such-asset"), D(2024, 1, 1))
+
+
+# ---------------------------------------------------------------------- known, unknown, none (issue 11)
+
+
+@pytest.mark.parametrize(
+    ("service", "as_of"),
+    [("bleu-cloud-de-confiance", D(2020, 6, 1)), ("cloudwatt-platform", D(2024, 6, 1))],
+)
+def test_a_service_that_did_not_exist_is_incomplete_not_none(p: Projection, service: str, as_of: dt.date) -> None:
+    answer = compel(p, on(service), as_of)
+    assert answer.verdict is Verdict.INCOMPLETE
+    assert [g.kind for g in answer.gaps] == [GapKind.NOT_IN_EXISTENCE]
+    assert answer.gaps[0].subject == iri("service", service)
+    assert answer.exposures == []
+
+
+@pytest.mark.parametrize(("stored_in", "conflict"), [("FR", False), ("CN", True)])
+def test_the_dsl_conflict_only_for_data_stored_in_china(p: Projection, stored_in: str, conflict: bool) -> None:
+    answer = compel(p, on("alibaba-cloud-eea", locations=(iri("jur", stored_in),)), D(2026, 11, 1))
+    eu = [e for e in answer.exposures if p.instruments[e.instrument].notation == "eu-e-evidence"]
+    assert eu
+    assert any(p.instruments[c].notation == "cn-dsl" for e in eu for c, _ in e.conflicts) is conflict
+
+
+def test_an_eu_order_meets_no_blocking_statute_or_article_48_conflict(p: Projection) -> None:
+    answer = compel(p, asset("health-data-hub"), D(2026, 9, 1))
+    eu = [e for e in answer.exposures if p.instruments[e.instrument].notation == "eu-e-evidence"]
+    us = [e for e in answer.exposures if p.instruments[e.instrument].notation == "us-cloud-act"]
+    assert eu and us
+    assert not any(e.conflicts for e in eu)
+    assert any(e.conflicts for e in us)  # a third-country order still meets them
+
+
+def test_every_organization_named_as_host(p: Projection) -> None:
+    """No answer says none_found while a gap exists; no person, family, state or public body is compelled."""
+    for org in sorted(p.orgs):
+        answer = compel(p, AssetSpec(providers=(org,), label=p.label(org)), D(2026, 11, 1))
+        assert answer.verdict is verdict_of(exposures=len(answer.exposures), gaps=answer.gaps), org
+        assert not (answer.verdict is Verdict.NONE_FOUND and answer.gaps), org
+        for e in [*answer.exposures, *answer.availability]:
+            assert p.orgs[e.entity].kind not in OWNER_ONLY_KINDS, (org, e.entity, e.instrument)
+        for e in answer.exposures:  # evidence carries its basis: nothing is read back from prose
+            assert all(b.startswith(str(LX)) for b in e.basis), e.basis

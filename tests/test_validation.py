@@ -45,13 +45,13 @@ CASES = [
         "end before start",
         '"2023-12-31"^^xsd:date',
         '"2019-12-31"^^xsd:date',
-        (f"<{EX}stake>", None, "SPARQL"),
+        (f"<{EX}stake>", "lx:validFrom", "DatesInOrder"),
     ),
     (
         "end in a year before the start",
         '"2023-12-31"^^xsd:date',
         '"2019"^^xsd:gYear',
-        (f"<{EX}stake>", None, "SPARQL"),
+        (f"<{EX}stake>", "lx:validFrom", "DatesInOrder"),
     ),
     (
         "a date as a bare string",

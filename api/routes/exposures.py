@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body
 from ...graph.projection import Projection
 from ...graph.reach import Answer, compel
 from ...graph.report import answer_to_dict
-from ...graph.resolve import describe_asset, resolve
+from ...graph.resolve import Resolved, describe_asset_resolved, resolve
 from ..deps import AsOfDep, AssetPath, ModeQuery, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AnswerOut, AssetDescription, errors
@@ -50,18 +50,24 @@ async def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, 
     responses=errors(404, 409),
     summary="Who can compel access to an asset described by its provider or service",
     description=_WHAT + " The asset is described by `provider` or `service` (one or several references), "
-    "`location` (where the data is stored) and `keys_held_by`.",
+    "`location` (where the data is stored) and `keys_held_by`; `resolved` says what each reference named, and how "
+    "it matched (id, label, alias, prefix or words).",
     response_model=AnswerOut,
 )
 async def post_exposures(
     p: ProjectionDep, body: Annotated[AssetDescription, Body(openapi_examples=DESCRIBED_ASSETS)]
 ) -> DictJSON:
-    return DictJSON(answer_to_dict(p, answer_described(p, body)))
+    answer, resolved = _described(p, body)
+    return DictJSON({**answer_to_dict(p, answer), "resolved": [r.as_dict() for r in resolved]})
 
 
 def answer_described(p: Projection, body: AssetDescription) -> Answer:
     """Who can compel access to the asset `body` describes (also drawn by ``POST /exposures.svg``)."""
-    spec = describe_asset(
+    return _described(p, body)[0]
+
+
+def _described(p: Projection, body: AssetDescription) -> tuple[Answer, list[Resolved]]:
+    spec, resolved = describe_asset_resolved(
         p, services=body.service, providers=body.provider, locations=body.location, keys_held_by=body.keys_held_by
     )
-    return compel(p, spec, body.as_of or dt.date.today(), body.mode)
+    return compel(p, spec, body.as_of or dt.date.today(), body.mode), resolved

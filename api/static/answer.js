@@ -75,6 +75,32 @@
     );
   };
 
+  const VERDICTS = {
+    exposed: "Exposed: someone may be compelled to give access",
+    none_found: "None found: no recorded instrument reaches this data, and every rule could be evaluated",
+    incomplete: "Incomplete: nothing found, but facts the answer needs are missing (unknown, not none)",
+  };
+
+  /** The verdict and the gaps: what the answer could not evaluate, with the caveats of the facts involved. */
+  function verdict(a) {
+    const out = [h("p", { class: `verdict verdict-${a.verdict}` }, h("strong", {}, "Verdict: "), VERDICTS[a.verdict] || a.verdict)];
+    if (a.gaps.length) {
+      out.push(
+        L.section(
+          `Missing facts (${a.gaps.length})`,
+          h(
+            "ul",
+            { class: "gaps" },
+            a.gaps.map((g) =>
+              h("li", {}, h("code", {}, g.kind), " ", g.message, g.caveats.length ? L.list(g.caveats, "caveats") : "")
+            )
+          )
+        )
+      );
+    }
+    return out;
+  }
+
   function summary(a) {
     const date = L.longDate(a.as_of);
     const n = a.exposures.length;
@@ -82,7 +108,9 @@
       return h(
         "p",
         { class: "summary" },
-        `On ${date} (${a.mode} mode), no recorded instrument reaches this data through the recorded facts. `,
+        a.verdict === "incomplete"
+          ? `On ${date} (${a.mode} mode), nothing was found, but facts the answer needs are missing: this is unknown, not "none". `
+          : `On ${date} (${a.mode} mode), no recorded instrument reaches this data through the recorded facts. `,
         "That is not a guarantee: it only says what the recorded facts support."
       );
     }
@@ -104,6 +132,7 @@
   L.renderAnswer = function (container, a, map, mapBody) {
     L.clear(container);
     const date = L.longDate(a.as_of);
+    L.add(container, verdict(a));
     L.add(container, summary(a));
     if (a.exposures.length) {
       L.add(container, L.exposureTable(`Who may be compelled to give access to this data on ${date} (${a.mode} mode)`, a.exposures));

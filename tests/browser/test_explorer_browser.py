@@ -283,7 +283,12 @@ def test_check_a_described_asset(page: Any, base: str) -> None:
     page.get(base + "/explore/check?service=bleu-cloud-de-confiance&location=FR&keys_held_by=bleu&as_of=2027-01-01")
     until(page, lambda d: css(d, "#status").text.startswith("Answer for"), "the answer")
     assert "1 January 2027" in css(page, "#status").text
-    assert exposures(page) == {"EU e-Evidence Regulation": "established"}
+    # Bleu's parents each control a US company: a contested CLOUD Act path, never Microsoft's.
+    assert exposures(page) == {
+        "EU e-Evidence Regulation": "established",
+        "US CLOUD Act / Stored Communications Act": "contested",
+    }
+    assert "Verdict: Exposed" in css(page, "#content").text
     assert "Microsoft Corporation" in css(page, "#content").text  # a dependency, not a custodian
     assert "EU e-Evidence Regulation" in chart(page, "the exposure map").get_attribute("textContent")
     shot(page, "07-check-bleu")
