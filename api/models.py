@@ -180,6 +180,8 @@ class ChainLinkOut(_Out):
     effective: float | None
     valid_from: dt.date | None
     valid_until: dt.date | None
+    from_text: str | None = None  # the start as precise as its sources ("2025, not before 2025-07-07")
+    until_text: str | None = None
     confidence: str | None
     interest: str
     caveats: list[str]

@@ -392,7 +392,7 @@ def _start_window(
     if nb is not None:
         parts.append(f"not before {not_before}")
     if na is not None:
-        parts.append(f"by {not_after} at the latest")
+        parts.append(f"{not_after} at the latest")
     return low, high, ", ".join(parts) or None
 
 
@@ -805,6 +805,8 @@ class _Builder:
                 LX.enactedBy,
                 LX.instrumentKind,
                 LX.inForceFrom,
+                LX.notBefore,
+                LX.notAfter,
                 LX.inForceUntil,
                 LX.residualUntil,
                 LX.wieldedBy,
@@ -838,7 +840,7 @@ class _Builder:
             for node in types.get(kind, set()):
                 rule_types[node].add(kind)
         for s in types[str(LX.LegalInstrument)]:
-            in_force = _start_window(first(LX.inForceFrom, s), None, None)
+            in_force = _start_window(first(LX.inForceFrom, s), first(LX.notBefore, s), first(LX.notAfter, s))
             ins = Instrument(
                 s,
                 label=p.labels.get(s, s),

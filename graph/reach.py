@@ -235,7 +235,7 @@ class _Inference:
         self.no_access: list[tuple[str, str, list[str]]] = []  # (grantee, contract, caveats)
         self.locations: dict[str, list[Step]] = {}
         self.keys: list[str] = []
-        self.gaps: dict[tuple[GapKind, str], Gap] = {}
+        self.gaps: dict[tuple[GapKind, str, str], Gap] = {}  # one per kind, subject and sentence
         self.described: set[str] = set()  # custodians named by the request, not the store
         self.no_region: list[str] = []  # hosting services with no recorded region
         self._entity_checked: set[str] = set()
@@ -517,9 +517,15 @@ class _Inference:
                 continue
             rules = self._rules_of(ins)
             if not rules[NEXUS]:
-                answer.notes.append(
-                    f"{ins.label} names no nexus to an entity; it is not modelled as a compulsion of a provider."
-                )
+                if any(r.kind == NEXUS for r in ins.rules):
+                    answer.notes.append(
+                        f"{ins.label}: none of its nexus rules applies on {self.as_of.isoformat()} (each has its "
+                        "own period, e.g. from the entry into force of the agreement it needs)."
+                    )
+                else:
+                    answer.notes.append(
+                        f"{ins.label} names no nexus to an entity; it is not modelled as a compulsion of a provider."
+                    )
                 continue
             located = location_evidence(p, ins, rules[LOCATION], self.locations)
             if located is None:
@@ -564,7 +570,7 @@ class _Inference:
         self._record(Gap(kind, subject, message, tuple(caveats)))
 
     def _record(self, gap: Gap) -> None:
-        self.gaps.setdefault((gap.kind, gap.subject), gap)
+        self.gaps.setdefault((gap.kind, gap.subject, gap.message), gap)
 
     def _uncertain_date(self, fact: Dated, name: str) -> Gap:
         """The gap of a fact whose date window contains the date asked."""

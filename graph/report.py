@@ -269,6 +269,9 @@ def chain_to_dict(p: Projection, org: str, as_of: dt.date, direction: str, links
                 "effective": link.effective,
                 "valid_from": link.interest.valid_from.isoformat() if link.interest.valid_from else None,
                 "valid_until": link.interest.valid_until.isoformat() if link.interest.valid_until else None,
+                # as precise as the sources: "2025, not before 2025-07-07"; valid_from/until are the widest window
+                "from_text": link.interest.from_text,
+                "until_text": link.interest.until_text,
                 "confidence": p.label(link.interest.confidence) if link.interest.confidence else None,
                 "interest": link.interest.iri,
                 "caveats": link.interest.caveats,
@@ -302,7 +305,7 @@ def chain_to_text(data: dict[str, Any]) -> str:
 
 
 def _period(link: dict[str, Any], source: dict[str, Any] | None) -> str:
-    start, end = link["valid_from"], link["valid_until"]
+    start, end = link["from_text"] or link["valid_from"], link["until_text"] or link["valid_until"]
     if start and end:
         return f"{start} to {end}"
     if start:

@@ -387,9 +387,16 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
     if nexus == _N["SubsidiaryPresence"]:
         return _subsidiary_in(p, org, area, as_of)
     if nexus in (_N["ServingPersonsInJurisdiction"], _N["OfferingServicesInUnion"]):
-        found = _org_in(p, org, "hasEstablishmentIn", entity.establishments, area)
-        if found is not None:
-            return found
+        # An establishment there (its seat or place of incorporation included) is the
+        # substantial connection these rules look for, even where no hosting region is recorded.
+        for prop, values in (
+            ("hasEstablishmentIn", entity.establishments),
+            ("incorporatedIn", entity.incorporated),
+            ("headquarteredIn", entity.headquarters),
+        ):
+            found = _org_in(p, org, prop, values, area)
+            if found is not None:
+                return found
         for svc_iri in sorted(p.services_by_org.get(org, set())):
             svc = p.services[svc_iri]
             if not valid_at(svc, as_of):

@@ -334,3 +334,31 @@ def test_every_organization_named_as_host(p: Projection) -> None:
             assert p.orgs[e.entity].kind not in OWNER_ONLY_KINDS, (org, e.entity, e.instrument)
         for e in answer.exposures:  # evidence carries its basis: nothing is read back from prose
             assert all(b.startswith(str(LX)) for b in e.basis), e.basis
+
+
+@pytest.mark.parametrize(
+    ("as_of", "in_force", "uncertain"),
+    [(D(2016, 6, 1), False, False), (D(2016, 12, 15), True, True), (D(2017, 6, 1), True, False)],
+)
+def test_an_act_known_to_the_year_is_a_window_not_1_january(
+    p: Projection, as_of: dt.date, in_force: bool, uncertain: bool
+) -> None:
+    """The UK IPA: in force in 2016, not before its Royal Assent (29 Nov 2016)."""
+    answer = compel(p, host("ovh-groupe", "FR"), as_of)
+    ipa = [e for e in answer.exposures if p.instruments[e.instrument].notation == "uk-ipa"]
+    assert bool(ipa) is in_force
+    window = [
+        g for g in answer.gaps if g.subject == iri("instrument", "uk-ipa") and "come into force only in" in g.message
+    ]
+    assert bool(window) is uncertain
+
+
+@pytest.mark.parametrize(("as_of", "reached"), [(D(2021, 6, 1), False), (D(2023, 6, 1), True)])
+def test_uk_production_orders_reach_us_providers_only_under_the_agreement(
+    p: Projection, as_of: dt.date, reached: bool
+) -> None:
+    """The US nexus of the OPO Act waits for the US-UK agreement (in force 3 Oct 2022)."""
+    answer = compel(p, host("amazon-com", "FR"), as_of)
+    copoa = {e.entity for e in answer.exposures if p.instruments[e.instrument].notation == "uk-copoa"}
+    assert (iri("org", "amazon-com") in copoa) is reached
+    assert any("none of its nexus rules applies" in n for n in answer.notes) is not reached

@@ -25,8 +25,8 @@ DATE_NOT_KNOWN = re.compile(r"date[^.]*not known", re.IGNORECASE)
 RESEARCH_NOTE = rdflib.URIRef(str(LX._NS) + "researchNote")  # removed from the ontology
 
 #: Figures of data/sources.ttl (update them with the file).
-SOURCES_IN_SOURCES_TTL = 273
-WITH_URL_IN_SOURCES_TTL = 40
+SOURCES_IN_SOURCES_TTL = 274
+WITH_URL_IN_SOURCES_TTL = 41
 
 
 #: Data files added alongside this clean-up that still date undated pages by lx:retrievedOn

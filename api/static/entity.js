@@ -171,7 +171,7 @@
         share(l.share_of_capital, l.bounds.capital_min, l.bounds.capital_max),
         share(l.share_of_votes, l.bounds.votes_min, l.bounds.votes_max),
         L.pct(l.effective),
-        validity(l.valid_from, l.valid_until) || h("span", { class: "muted" }, "dates not recorded"),
+        validity(l.from_text || l.valid_from, l.until_text || l.valid_until) || h("span", { class: "muted" }, "dates not recorded"),
         l.confidence,
         L.details(
           `${L.plural(l.sources.length, "source")}${l.caveats.length ? `, ${L.plural(l.caveats.length, "caveat")}` : ""}`,
