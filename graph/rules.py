@@ -366,16 +366,9 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
     if nexus == _N["Headquarters"]:
         return _org_in(p, org, "headquarteredIn", entity.headquarters, area)
     if nexus == _N["Establishment"]:
-        # A company is established where it has an establishment, and where it is
-        # incorporated or has its head office.
-        for prop, values in (
-            ("hasEstablishmentIn", entity.establishments),
-            ("incorporatedIn", entity.incorporated),
-            ("headquarteredIn", entity.headquarters),
-        ):
-            found = _org_in(p, org, prop, values, area)
-            if found is not None:
-                return found
+        found = _established_in(p, org, area)
+        if found is not None:
+            return found
         for branch in sorted(p.branches.get(org, set())):
             b = p.orgs[branch]
             where = _org_in(p, branch, "incorporatedIn", b.incorporated, area)
@@ -387,16 +380,11 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
     if nexus == _N["SubsidiaryPresence"]:
         return _subsidiary_in(p, org, area, as_of)
     if nexus in (_N["ServingPersonsInJurisdiction"], _N["OfferingServicesInUnion"]):
-        # An establishment there (its seat or place of incorporation included) is the
-        # substantial connection these rules look for, even where no hosting region is recorded.
-        for prop, values in (
-            ("hasEstablishmentIn", entity.establishments),
-            ("incorporatedIn", entity.incorporated),
-            ("headquarteredIn", entity.headquarters),
-        ):
-            found = _org_in(p, org, prop, values, area)
-            if found is not None:
-                return found
+        # An establishment there is the substantial connection these rules look for, even
+        # where no hosting region is recorded.
+        found = _established_in(p, org, area)
+        if found is not None:
+            return found
         for svc_iri in sorted(p.services_by_org.get(org, set())):
             svc = p.services[svc_iri]
             if not valid_at(svc, as_of):
@@ -412,6 +400,20 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
                         *extra,
                     ]
         return None
+    return None
+
+
+def _established_in(p: Projection, org: str, area: str) -> list[Step] | None:
+    """A company is established where it has an establishment, and where it is incorporated or has its head office."""
+    entity = p.orgs[org]
+    for prop, values in (
+        ("hasEstablishmentIn", entity.establishments),
+        ("incorporatedIn", entity.incorporated),
+        ("headquarteredIn", entity.headquarters),
+    ):
+        found = _org_in(p, org, prop, values, area)
+        if found is not None:
+            return found
     return None
 
 
