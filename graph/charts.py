@@ -33,10 +33,10 @@ from itertools import pairwise
 from ..ontology.namespace import LX, split_entity_iri
 from .chartkit import JURISDICTION_LEGEND, Card, Edge, LegendItem, draw
 from .errors import InputError, UnknownReferenceError
-from .ownership import DEFAULT_MAX_DEPTH, ownership_chain
+from .ownership import DEFAULT_MAX_DEPTH, capital_and_votes, ownership_chain
 from .projection import Interest, Projection, iri
 from .reach import Answer, Exposure
-from .rules import CONTESTED, ESTABLISHED, LIKELY, RESIDUAL
+from .rules import CONTESTED, ESTABLISHED, LIKELY, RESIDUAL, Tier
 
 __all__ = ["MAX_CHART_NODES", "exposure_svg", "jurisdiction_badge", "ownership_svg", "share_words"]
 
@@ -89,16 +89,6 @@ def _org_card(p: Projection, node: str, link_base: str | None, *, focus: bool = 
     )
 
 
-def _range(low: float | None, high: float | None, exact: float | None) -> str | None:
-    if exact is not None:
-        return f"{exact:g} %"
-    if low is not None and high is not None:
-        return f"{low:g}–{high:g} %"
-    if low is not None:
-        return f"≥ {low:g} %"
-    return f"< {high:g} %" if high is not None else None
-
-
 def share_words(p: Projection, interest: Interest) -> tuple[str, ...]:
     """The label lines of an interest: the share (or range, or "share unknown") and its qualifiers.
 
@@ -107,8 +97,7 @@ def share_words(p: Projection, interest: Interest) -> tuple[str, ...]:
     >>> share_words(Projection(), Interest("x", capital_min=10.0, capital_max=20.0, votes=25.0))
     ('owns 10–20 %', '25 % of votes')
     """
-    capital = _range(interest.capital_min, interest.capital_max, interest.capital)
-    votes = _range(interest.votes_min, interest.votes_max, interest.votes)
+    capital, votes = capital_and_votes(interest)
     head = f"owns {capital}" if capital else (f"{votes} of votes" if votes else "share unknown")
     more = [p.label(interest.kind)] if interest.kind and interest.kind != _SHARES else []
     more += [f"{votes} of votes"] if capital and votes else []
@@ -218,7 +207,7 @@ def _map_card(
         return Card(node, answer.asset_label, caption="data asset", href=href, focus=True, column=column)
     if node in p.instruments:
         best = sorted(tiers[node], key=_TIERS.index)
-        color, width = TIER_STYLE[best[0]]
+        color, width = TIER_STYLE[Tier(best[0])]
         words = ", ".join(p.label(t) for t in best)
         return Card(node, p.label(node), caption=words, href=href, stroke=color, stroke_width=width, column=column)
     if node in p.jurisdictions or node in p.authority_jurisdiction:

@@ -54,6 +54,7 @@ from ..ontology.namespace import DCTERMS, LX, PREFIXES
 from .dates import date_window
 from .errors import InputError, UnknownReferenceError
 from .loading import INFERRED_PREFIX, META_GRAPH, ONTOLOGY_GRAPH
+from .ownership import capital_and_votes
 from .projection import Dated, Interest, Projection, projection_for, valid_at
 from .resolve import resolve
 from .store import Store
@@ -172,14 +173,8 @@ def interest_words(p: Projection, i: Interest) -> str:
     >>> interest_words(Projection(), Interest("x", kind=str(LX.Shareholding), capital_max=10.0))
     'owns less than 10 %'
     """
-    if i.capital is not None or i.votes is not None:
-        share = f"{i.capital if i.capital is not None else i.votes:g} %"
-    elif i.capital_min is not None or i.votes_min is not None:
-        share = f"at least {i.capital_min if i.capital_min is not None else i.votes_min:g} %"
-    elif i.capital_max is not None or i.votes_max is not None:
-        share = f"less than {i.capital_max if i.capital_max is not None else i.votes_max:g} %"
-    else:
-        share = ""
+    capital, votes = capital_and_votes(i)
+    share = capital or votes or ""
     if i.kind in ("", str(LX.Shareholding)):
         return f"owns {share}" if share else "owns"
     return f"{p.label(i.kind)}, {share}" if share else p.label(i.kind)

@@ -41,6 +41,7 @@ __all__ = [
     "EffectiveShare",
     "Holding",
     "ancestors",
+    "capital_and_votes",
     "confers_control",
     "controllers",
     "controllers_of_any",
@@ -49,6 +50,7 @@ __all__ = [
     "effective_ownership",
     "ownership_chain",
     "share_of",
+    "share_phrase",
     "subsidiaries",
     "ultimate_controllers",
 ]
@@ -128,6 +130,31 @@ def share_of(interest: Interest) -> float | None:
         if value is not None:
             return value
     return None
+
+
+def share_phrase(exact: float | None, low: float | None = None, high: float | None = None) -> str | None:
+    """A share in words, as precise as it is known: the one wording of every picture and text.
+
+    >>> [share_phrase(44.4), share_phrase(None, 10.0, 20.0), share_phrase(None, 50.0), share_phrase(None, None, 10.0)]
+    ['44.4 %', '10–20 %', 'at least 50 %', 'less than 10 %']
+    >>> share_phrase(None) is None
+    True
+    """
+    if exact is not None:
+        return f"{exact:g} %"
+    if low is not None and high is not None:
+        return f"{low:g}–{high:g} %"
+    if low is not None:
+        return f"at least {low:g} %"
+    return f"less than {high:g} %" if high is not None else None
+
+
+def capital_and_votes(interest: Interest) -> tuple[str | None, str | None]:
+    """The share of capital and the share of votes of `interest` in words (None where unknown)."""
+    return (
+        share_phrase(interest.capital, interest.capital_min, interest.capital_max),
+        share_phrase(interest.votes, interest.votes_min, interest.votes_max),
+    )
 
 
 def confers_control(interest: Interest, test: str | None = None, threshold: float = 50.0) -> Control | None:

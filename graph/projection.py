@@ -26,18 +26,18 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology.namespace import DCTERMS, LX, SKOS, entity_iri
+from .acyclic import making_acyclic_objects
 from .dates import date_window
 from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_revision
 from .store import CHANGE_LOG_SUBJECTS, Store, fact_graphs
@@ -54,6 +54,8 @@ __all__ = [
     "Interest",
     "Org",
     "Projection",
+    "ProjectionReader",
+    "Rows",
     "Rule",
     "Service",
     "SourceRef",
@@ -63,6 +65,8 @@ __all__ = [
     "date_window",
     "iri",
     "projection_for",
+    "store_rows",
+    "term_key",
     "valid_at",
 ]
 
@@ -282,21 +286,17 @@ class Projection:
     universal_categories: set[str] = field(default_factory=set)
     #: Kinds of organization other than companies that a subject category binds.
     binds_kinds: dict[str, set[str]] = field(default_factory=dict)
-    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
-    #: Indexes derived from the facts for one question shape (e.g. which groups have a
-    #: subsidiary in a country, by date), built on first use; never cleared like the memo.
-    indexes: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
+    # What the engine derives from the facts (evidence, chains, indexes) is not kept here
+    # but in typed caches per projection (graph/memo.py), dropped with the projection.
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot holds: the facts, not what is derived from them.
 
         The ownership multigraph is rebuilt from the interests when loaded (networkx keeps
-        four nested dicts per edge: pickling them costs more than making them again), and
-        the memo and indexes are left out.
+        four nested dicts per edge: pickling them costs more than making them again).
         """
         state = dict(self.__dict__)
         state["ownership"] = list(self.ownership.nodes)
-        state["memo"], state["indexes"] = {}, {}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -412,20 +412,8 @@ def _end_window(value: str | None) -> tuple[dt.date | None, dt.date | None, str 
 def build_projection(store: Store) -> Projection:
     """Read the store (all graphs but inferred and provenance ones) into a projection."""
     graphs = fact_graphs(store.named_graphs())
-    # Millions of small objects and no cycles among them: the cyclic collector would only
-    # walk them again and again while they are made, and, once they are made, at every
-    # full collection (tens of milliseconds at a million organizations, in the middle of
-    # some answer). So it is off while building, and the result is frozen out of its reach
-    # (gc.freeze; reference counting still frees the projection when it is replaced).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        projection = _Builder(store.oxigraph, graphs).build()
-        gc.freeze()
-        return projection
-    finally:
-        if enabled:
-            gc.enable()
+    with making_acyclic_objects():  # millions of acyclic objects (graph/acyclic.py)
+        return ProjectionReader(store_rows(store.oxigraph, graphs)).build()
 
 
 _CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Projection]] = weakref.WeakKeyDictionary()
@@ -524,16 +512,39 @@ SAVE_AFTER_SUBJECTS = 5_000
 _LOG_BYTES_KEPT = 1 << 20
 
 
-class _Builder:
-    """Reads the store into a :class:`Projection`, one two-column scan per property.
+#: Where a reader takes its rows from: the (subject, object) terms of one predicate IRI.
+Rows = Callable[[str], Iterable[tuple[object, object]]]
 
-    :mod:`longarm.graph.projection_patch` subclasses it to read given statements instead
-    (no store then: `inner` is None and :meth:`scan` is overridden).
+
+def store_rows(inner: ox.Store, graphs: list[str]) -> Rows:
+    """The rows of the chosen graphs of a store, one two-column scan per predicate.
+
+    A SELECT of the two columns, over the graphs as the default graph, decodes only the
+    subject and the object: reading quads would also decode the predicate and the graph
+    of every quad, which on disk costs a RocksDB lookup each. The predicate is one of the
+    reader's own constants, serialised by Oxigraph, never user text.
+    """
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
+
+    def rows(predicate: str) -> Iterator[tuple[object, object]]:
+        solutions = inner.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}", default_graph=default)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            yield row[0], row[1]
+
+    return rows
+
+
+class ProjectionReader:
+    """Reads rows (:data:`Rows`: a store's, or given statements') into a :class:`Projection`.
+
+    :func:`build_projection` gives it a whole store's rows (:func:`store_rows`);
+    :mod:`longarm.graph.projection_patch` gives it the statements of the subjects a write
+    changed, and merges what it reads into the projection before the write.
     """
 
-    def __init__(self, inner: ox.Store | None, graphs: list[str]) -> None:
-        self.inner = inner
-        self.graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
         self.p = Projection()
         # One str object per distinct IRI or value: at a million organizations the same
         # IRI would otherwise be held once per triple it appears in.
@@ -543,18 +554,11 @@ class _Builder:
         self.ends: dict[str, _Window] = {}
 
     def scan(self, predicate: object) -> Iterator[tuple[str, object]]:
-        # A SELECT of the two columns, over the chosen graphs as the default graph, decodes
-        # only the subject and the object: reading quads would also decode the predicate
-        # and the graph of every quad, which on disk costs a RocksDB lookup each. The
-        # predicate is one of our own constants, serialised by Oxigraph, never user text.
-        query = f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(str(predicate))} ?o }}"
+        """(subject key, object term) of each row of `predicate`, one str per distinct subject."""
         strings = self.strings
-        assert self.inner is not None
-        solutions = self.inner.query(query, default_graph=self.graphs)
-        assert isinstance(solutions, ox.QuerySolutions)
-        for row in solutions:
-            key = _key(row[0])
-            yield strings.setdefault(key, key), row[1]
+        for subject, obj in self.rows(str(predicate)):
+            key = term_key(subject)
+            yield strings.setdefault(key, key), obj
 
     def values(self, predicate: object) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
@@ -897,7 +901,8 @@ _EMPTY: frozenset[str] = frozenset()
 _NO_VALUES: list[str] = []  # shared by every node without values: never mutated
 
 
-def _key(term: object) -> str:
+def term_key(term: object) -> str:
+    """The key of a subject term in the projection's tables: an IRI's value, a blank node's text."""
     if isinstance(term, ox.NamedNode):
         return term.value
     return str(term)

@@ -35,16 +35,16 @@ True
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import fields
 
 import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology.namespace import LX
-from .projection import Projection, _Builder, _key
+from .acyclic import making_acyclic_objects
+from .projection import Projection, ProjectionReader, Rows, term_key
 from .store import Store, fact_graphs
 
 __all__ = ["patched_projection"]
@@ -69,18 +69,11 @@ def patched_projection(store: Store, old: Projection, subjects: Collection[ox.Na
         (:meth:`~longarm.graph.store.Store.changed_subjects`).
     """
     graphs = fact_graphs(store.named_graphs())
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with making_acyclic_objects():
         quads = _statements(store.oxigraph, set(subjects), graphs)
-        touched = {_key(q.subject) for q in quads} | {_key(s) for s in subjects}
-        fresh = _SubjectBuilder(quads, graphs).build()
-        projection = _merge(old, fresh, touched)
-        gc.freeze()
-        return projection
-    finally:
-        if enabled:
-            gc.enable()
+        touched = {term_key(q.subject) for q in quads} | {term_key(s) for s in subjects}
+        fresh = ProjectionReader(_statement_rows(quads, graphs)).build()
+        return _merge(old, fresh, touched)
 
 
 def _statements(inner: ox.Store, subjects: set[ox.NamedNode | ox.BlankNode], graphs: list[str]) -> list[ox.Quad]:
@@ -108,29 +101,19 @@ def _statements(inner: ox.Store, subjects: set[ox.NamedNode | ox.BlankNode], gra
     return out
 
 
-class _SubjectBuilder(_Builder):
-    """The projection's builder over given statements instead of whole-store scans."""
+def _statement_rows(quads: list[ox.Quad], graphs: list[str]) -> Rows:
+    """Rows of given statements, each subject's values in the order a whole-store scan gives them:
+    graph by graph in the reader's order, then as the store orders them within a graph."""
+    order = {g: i for i, g in enumerate(graphs)}
 
-    def __init__(self, quads: list[ox.Quad], graphs: list[str]) -> None:
-        super().__init__(None, [])
-        # The values of one subject in the order a whole-store scan gives them: graph by
-        # graph in the builder's order, then as the store orders them within a graph.
-        order = {g: i for i, g in enumerate(graphs)}
+    def rank(item: tuple[int, ox.Quad]) -> tuple[int, int]:
+        graph = item[1].graph_name
+        return order.get(graph.value if isinstance(graph, ox.NamedNode) else "", 0), item[0]
 
-        def rank(item: tuple[int, ox.Quad]) -> tuple[int, int]:
-            graph = item[1].graph_name
-            return order.get(graph.value if isinstance(graph, ox.NamedNode) else "", 0), item[0]
-
-        ranked = sorted(enumerate(quads), key=rank)
-        self.rows: dict[str, list[tuple[object, object]]] = defaultdict(list)
-        for _, q in ranked:
-            self.rows[q.predicate.value].append((q.subject, q.object))
-
-    def scan(self, predicate: object) -> Iterator[tuple[str, object]]:
-        strings = self.strings
-        for subject, obj in self.rows.get(str(predicate), ()):
-            key = _key(subject)
-            yield strings.setdefault(key, key), obj
+    by_predicate: dict[str, list[tuple[object, object]]] = defaultdict(list)
+    for _, q in sorted(enumerate(quads), key=rank):
+        by_predicate[q.predicate.value].append((q.subject, q.object))
+    return lambda predicate: by_predicate.get(predicate, ())
 
 
 # ---------------------------------------------------------------------- merging
@@ -155,7 +138,6 @@ _OWN_KEYED = (
 
 def _merge(old: Projection, fresh: Projection, touched: set[str]) -> Projection:
     new = Projection(**{f.name: getattr(old, f.name) for f in fields(Projection)})
-    new.memo, new.indexes = {}, {}
     graph = _GraphCopy(old.ownership)
     new.universal_categories = (old.universal_categories - touched) | fresh.universal_categories
     for name in _OWN_KEYED:

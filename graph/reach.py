@@ -34,12 +34,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..ontology.namespace import LX
+from ..ontology.namespace import LX, LXS
 from .errors import InputError, UnknownReferenceError
 from .gaps import Gap, GapKind, Verdict, verdict_of
+from .memo import Memo
 from .ownership import DEFAULT_MAX_DEPTH, ControlChain, controllers, subsidiaries
 from .projection import Asset, Dated, Instrument, Projection, Rule, date_uncertain, valid_at
 from .rules import (
@@ -54,6 +56,7 @@ from .rules import (
     SUBJECT,
     Evidence,
     Step,
+    Tier,
     bindable,
     category_evidence,
     category_unknown,
@@ -69,6 +72,7 @@ __all__ = [
     "MODES",
     "Answer",
     "AssetSpec",
+    "Basis",
     "Custody",
     "Dependency",
     "Exposure",
@@ -82,42 +86,21 @@ __all__ = [
 MODES = ("strict", "practical")
 DESCRIBED = ""  # the fact node of a step the request described rather than the store
 
-_B = {
-    name: str(getattr(LX, name))
-    for name in (
-        "Possession",
-        "ContractingEntity",
-        "CustodyViaContract",
-        "ControlViaOwnership",
-        "PresenceViaSubsidiary",
-        "PresenceViaBranch",
-        "TechnologyDependency",
-    )
-}
+
+class Basis(enum.StrEnum):
+    """Why an entity may be compelled (the lx:Basis concepts; each is its concept's IRI)."""
+
+    POSSESSION = str(LX.Possession)
+    CONTRACTING_ENTITY = str(LX.ContractingEntity)
+    CUSTODY_VIA_CONTRACT = str(LX.CustodyViaContract)
+    CONTROL_VIA_OWNERSHIP = str(LX.ControlViaOwnership)
+    PRESENCE_VIA_SUBSIDIARY = str(LX.PresenceViaSubsidiary)
+    PRESENCE_VIA_BRANCH = str(LX.PresenceViaBranch)
+    TECHNOLOGY_DEPENDENCY = str(LX.TechnologyDependency)
+
+
 _ACCESS, _SANCTIONS, _COUNTER = str(LX.AccessInstrument), str(LX.SanctionsInstrument), str(LX.CounterInstrument)
 _CONTENT = {str(LX.StoredContent), str(LX.RealTimeInterception)}
-_PRED = {
-    name: str(getattr(LX, name))
-    for name in (
-        "hostedOn",
-        "operatedBy",
-        "contractingEntity",
-        "provider",
-        "technologyLicensor",
-        "grantee",
-        "accessKind",
-        "concernsService",
-        "party",
-        "storedIn",
-        "hostedIn",
-        "locatedIn",
-        "enactedBy",
-        "owner",
-        "owned",
-        "branchOf",
-        "keysHeldBy",
-    )
-}
 _UNCERTAIN, _ASSUMED, _NO_ACCESS = str(LX.Uncertain), str(LX.Assumed), str(LX.NoAccess)
 _AGNOSTIC = str(LX.Agnostic)
 
@@ -141,7 +124,7 @@ class Custody:
     entity: str
     basis: str
     steps: list[Step]
-    tier: str = ESTABLISHED
+    tier: Tier = ESTABLISHED
     notes: list[str] = field(default_factory=list)
 
 
@@ -161,7 +144,7 @@ class Exposure:
     instrument: str
     entity: str
     basis: list[str]
-    tier: str
+    tier: Tier
     status: str
     scope: list[str]
     path: list[Step]
@@ -262,22 +245,22 @@ class _Inference:
             self._gap(GapKind.NO_OPERATOR, asset.iri, f"No hosting service is recorded for {asset.label}.")
         for svc in sorted(asset.services):
             if svc in p.services and self._in_operation(svc):
-                self._service(svc, [Step(asset.iri, _PRED["hostedOn"], svc, asset.iri)], asset.controller)
+                self._service(svc, [Step(asset.iri, LXS.hostedOn, svc, asset.iri)], asset.controller)
         for j in sorted(asset.stored_in):
-            self.locations[j] = [Step(asset.iri, _PRED["storedIn"], j, asset.iri)]
+            self.locations[j] = [Step(asset.iri, LXS.storedIn, j, asset.iri)]
         self.keys = sorted(asset.keys_held_by)
         return self._finish(answer)
 
     def run_described(self, spec: AssetSpec) -> Answer:
         answer = Answer(None, spec.label, self.as_of, self.mode)
         for j in spec.locations:  # first: a described location is where the data is, whatever the regions
-            self.locations[j] = [Step(spec.label, _PRED["storedIn"], j, DESCRIBED)]
+            self.locations[j] = [Step(spec.label, LXS.storedIn, j, DESCRIBED)]
         for svc in spec.services:
             if svc not in self.p.services:
                 raise UnknownReferenceError(svc)
             answer.caveats += [c for c in self.p.services[svc].caveats if c not in answer.caveats]
             if self._in_operation(svc):
-                self._service(svc, [Step(spec.label, _PRED["hostedOn"], svc, DESCRIBED)], None)
+                self._service(svc, [Step(spec.label, LXS.hostedOn, svc, DESCRIBED)], None)
         for org in spec.providers:
             self._described_host(spec, org, answer)
         self.keys = list(spec.keys_held_by)
@@ -311,9 +294,9 @@ class _Inference:
                 entity.caveats,
             )
             return
-        lead = Step(spec.label, _PRED["hostedOn"], org, DESCRIBED)
+        lead = Step(spec.label, LXS.hostedOn, org, DESCRIBED)
         self.described.add(org)
-        self._add_custodian(Custody(org, _B["Possession"], [lead], notes=["is described as hosting the data"]))
+        self._add_custodian(Custody(org, Basis.POSSESSION, [lead], notes=["is described as hosting the data"]))
         if not category_unknown(p, org, as_of):
             return
         group = [
@@ -350,7 +333,7 @@ class _Inference:
         places = {self.p.region_jurisdiction.get(r) for r in regions}
         return any(j is not None and self.p.within(j, area) for j in places for area in self.locations)
 
-    def _service(self, svc_iri: str, lead: list[Step], controller: str | None, *, cap: str = ESTABLISHED) -> None:
+    def _service(self, svc_iri: str, lead: list[Step], controller: str | None, *, cap: Tier = ESTABLISHED) -> None:
         p = self.p
         svc = p.services[svc_iri]
         cap = weakest(cap, LIKELY) if svc.confidence == _UNCERTAIN else cap
@@ -366,8 +349,8 @@ class _Inference:
             self._add_custodian(
                 Custody(
                     org,
-                    _B["Possession"],
-                    [*lead, Step(svc_iri, _PRED["operatedBy"], org, svc_iri)],
+                    Basis.POSSESSION,
+                    [*lead, Step(svc_iri, LXS.operatedBy, org, svc_iri)],
                     cap,
                     [f"operates {svc.label}, which hosts the data"],
                 )
@@ -376,8 +359,8 @@ class _Inference:
             self._add_custodian(
                 Custody(
                     org,
-                    _B["ContractingEntity"],
-                    [*lead, Step(svc_iri, _PRED["contractingEntity"], org, svc_iri)],
+                    Basis.CONTRACTING_ENTITY,
+                    [*lead, Step(svc_iri, LXS.contractingEntity, org, svc_iri)],
                     cap,
                     [f"is the contracting entity for {svc.label}"],
                 )
@@ -387,8 +370,8 @@ class _Inference:
                 self._add_custodian(
                     Custody(
                         org,
-                        _B["Possession"],
-                        [*lead, Step(svc_iri, _PRED["provider"], org, svc_iri)],
+                        Basis.POSSESSION,
+                        [*lead, Step(svc_iri, LXS.provider, org, svc_iri)],
                         weakest(cap, LIKELY),
                         [f"provides {svc.label}, whose operator is not recorded"],
                     )
@@ -411,16 +394,16 @@ class _Inference:
             if not valid_at(contract, self.as_of):
                 continue
             link = (
-                Step(c_iri, _PRED["concernsService"], svc_iri, c_iri)
+                Step(c_iri, LXS.concernsService, svc_iri, c_iri)
                 if svc_iri in contract.services
-                else Step(c_iri, _PRED["party"], controller or "", c_iri)
+                else Step(c_iri, LXS.party, controller or "", c_iri)
             )
             for g in contract.grants:
                 steps = [
                     *lead,
                     link,
-                    Step(g.node, _PRED["grantee"], g.grantee, c_iri),
-                    Step(g.node, _PRED["accessKind"], g.access_kind, c_iri),
+                    Step(g.node, LXS.grantee, g.grantee, c_iri),
+                    Step(g.node, LXS.accessKind, g.access_kind, c_iri),
                 ]
                 if p.reaches_data.get(g.access_kind, False):
                     gcap = weakest(cap, LIKELY) if _UNCERTAIN in (g.confidence, contract.confidence) else cap
@@ -436,7 +419,7 @@ class _Inference:
                     self._add_custodian(
                         Custody(
                             g.grantee,
-                            _B["CustodyViaContract"],
+                            Basis.CUSTODY_VIA_CONTRACT,
                             steps,
                             gcap,
                             [f"has {p.label(g.access_kind)} under {contract.label}"],
@@ -460,7 +443,7 @@ class _Inference:
                     Dependency(
                         org,
                         f"licenses the technology of {svc.label}; no data-reaching access is recorded",
-                        [*lead, Step(svc_iri, _PRED["technologyLicensor"], org, svc_iri)],
+                        [*lead, Step(svc_iri, LXS.technologyLicensor, org, svc_iri)],
                     ),
                 )
         if not svc.regions:
@@ -473,18 +456,15 @@ class _Inference:
                         j,
                         [
                             *lead,
-                            Step(svc_iri, _PRED["hostedIn"], region, svc_iri),
-                            Step(region, _PRED["locatedIn"], j, region),
+                            Step(svc_iri, LXS.hostedIn, region, svc_iri),
+                            Step(region, LXS.locatedIn, j, region),
                         ],
                     )
 
-    def _customers(self) -> set[str]:
+    def _customers(self) -> frozenset[str]:
         """The data controllers of the stored assets (customers, not providers)."""
-        key = ("customers",)
-        found = self.p.indexes.get(key)
-        if found is None:
-            found = self.p.indexes[key] = {a.controller for a in self.p.assets.values() if a.controller}
-        return found  # type: ignore[return-value]
+        p = self.p
+        return _CUSTOMERS.get(p, (), lambda: frozenset(a.controller for a in p.assets.values() if a.controller))
 
     def _add_custodian(self, custody: Custody) -> None:
         current = self.custody.get(custody.entity)
@@ -498,7 +478,7 @@ class _Inference:
                 Custody(
                     org.branch_of,
                     custody.basis,
-                    [*custody.steps, Step(org.iri, _PRED["branchOf"], org.branch_of, org.iri)],
+                    [*custody.steps, Step(org.iri, LXS.branchOf, org.branch_of, org.iri)],
                     custody.tier,
                     [f"{n} through its branch {org.label}" for n in custody.notes],
                 )
@@ -537,7 +517,7 @@ class _Inference:
             if _SANCTIONS in ins.kinds:
                 # A dependency binds the service only indirectly: at most likely.
                 deps = [
-                    Custody(d.entity, _B["TechnologyDependency"], d.steps, LIKELY, [d.reason])
+                    Custody(d.entity, Basis.TECHNOLOGY_DEPENDENCY, d.steps, LIKELY, [d.reason])
                     for d in self.dependencies.values()
                 ]
                 answer.availability += self._exposures(ins, status, rules, located, [*self.custody.values(), *deps])
@@ -628,7 +608,7 @@ class _Inference:
         best: dict[str, Exposure] = {}
         tail = [
             *located.steps,
-            *([Step(ins.iri, _PRED["enactedBy"], ins.enacted_by, ins.iri)] if ins.enacted_by else []),
+            *([Step(ins.iri, LXS.enactedBy, ins.enacted_by, ins.iri)] if ins.enacted_by else []),
         ]
         for custody in sorted(candidates, key=lambda c: c.entity):
             if p.orgs.get(custody.entity) is not None and p.orgs[custody.entity].branch_of:
@@ -686,7 +666,7 @@ class _Inference:
                         for c in chain.links
                         for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
                     ]
-                    basis = [custody.basis, _B["ControlViaOwnership"], *c_nexus.basis]
+                    basis = [custody.basis, Basis.CONTROL_VIA_OWNERSHIP, *c_nexus.basis]
                     self._keep(
                         best,
                         Exposure(
@@ -745,11 +725,12 @@ class _Inference:
     def _chains(self, org: str, rule: Rule) -> list[ControlChain]:
         # Remembered on the projection like evidence (_nexus_of): chains are immutable.
         test, threshold = rule.control_test, rule.threshold if rule.threshold is not None else 50.0
-        key = ("control chains", org, test, threshold, self.as_of, self.max_depth)
-        memo = self.p.memo
-        if key not in memo:
-            memo[key] = controllers(self.p, org, self.as_of, test=test, threshold=threshold, max_depth=self.max_depth)
-        return memo[key]  # type: ignore[return-value]
+        p, as_of, depth = self.p, self.as_of, self.max_depth
+        return _CHAINS.get(
+            p,
+            (org, test, threshold, as_of, depth),
+            lambda: controllers(p, org, as_of, test=test, threshold=threshold, max_depth=depth),
+        )
 
     def _keep(self, best: dict[str, Exposure], e: Exposure, ins: Instrument) -> None:
         e.path = list(dict.fromkeys(e.path))
@@ -785,7 +766,7 @@ class _Inference:
         ):
             best[e.entity] = e
 
-    def _fact_cap(self, e: Exposure) -> str:
+    def _fact_cap(self, e: Exposure) -> Tier:
         """The tier `e` can claim given the facts on its path: one tier less if any is uncertain
         (by its sources, or because the date falls in the window of a year- or month-precise
         date), at most contested if one is an assumption; each such fact is a gap."""
@@ -858,26 +839,17 @@ class _Inference:
         # the projection, for every later question about the same group (callers copy its
         # steps and notes, never change them). An instrument's nexus rules are always the
         # same list (its own, or a counter rule's, under an IRI of its own): the IRI names them.
-        key = ("nexus evidence", ins.iri, org, self.as_of)
-        memo = self.p.memo
-        if key not in memo:
-            memo[key] = nexus_evidence(self.p, ins, rules[NEXUS], org, self.as_of)
-        return memo[key]  # type: ignore[return-value]
+        p, as_of = self.p, self.as_of
+        return _NEXUS.get(p, (ins.iri, org, as_of), lambda: nexus_evidence(p, ins, rules[NEXUS], org, as_of))
 
     def _rules_of(self, ins: Instrument) -> dict[str, list[Rule]]:
         """The instrument's rules in force at the date, by kind, sorted once per projection and date."""
-        key = ("rules by kind", ins.iri, self.as_of)
-        found = self.p.indexes.get(key)
-        if found is None:
-            found = self.p.indexes[key] = _by_kind([r for r in ins.rules if valid_at(r, self.as_of)])
-        return found  # type: ignore[return-value]
+        as_of = self.as_of
+        return _RULES.get(self.p, (ins.iri, as_of), lambda: _by_kind([r for r in ins.rules if valid_at(r, as_of)]))
 
     def _category_of(self, ins: Instrument, rules: dict[str, list[Rule]], org: str) -> Evidence | None:
-        key = ("category evidence", ins.iri, org, self.as_of)  # remembered as in _nexus_of
-        memo = self.p.memo
-        if key not in memo:
-            memo[key] = category_evidence(self.p, rules[SUBJECT], org, self.as_of)
-        return memo[key]  # type: ignore[return-value]
+        p, as_of = self.p, self.as_of  # remembered as in _nexus_of
+        return _CATEGORY.get(p, (ins.iri, org, as_of), lambda: category_evidence(p, rules[SUBJECT], org, as_of))
 
     def _counter_rules(self) -> list[tuple[Instrument, Rule, Instrument, Rule]]:
         """Conflict rules of counter-instruments in force: (counter, rule, protected area, rule as a nexus)."""
@@ -894,8 +866,16 @@ class _Inference:
         return self._counters
 
 
+# What the engine remembers per projection (graph/memo.py): answers to one question shape each.
+_CHAINS: Memo[tuple[str, str | None, float, dt.date, int], list[ControlChain]] = Memo("control chains")
+_NEXUS: Memo[tuple[str, str, dt.date], Evidence | None] = Memo("nexus evidence")
+_CATEGORY: Memo[tuple[str, str, dt.date], Evidence | None] = Memo("category evidence")
+_RULES: Memo[tuple[str, dt.date], dict[str, list[Rule]]] = Memo("rules in force by kind")
+_CUSTOMERS: Memo[tuple[()], frozenset[str]] = Memo("customers")
+
+
 def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:
-    return [Step(interest, _PRED["owner"], owner, interest), Step(interest, _PRED["owned"], owned, interest)]
+    return [Step(interest, LXS.owner, owner, interest), Step(interest, LXS.owned, owned, interest)]
 
 
 def _period(fact: Dated) -> str:

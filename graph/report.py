@@ -35,7 +35,7 @@ from typing import Any
 
 from ..ontology.namespace import split_entity_iri
 from .gaps import Gap
-from .ownership import ChainLink
+from .ownership import ChainLink, share_phrase
 from .projection import Projection
 from .reach import DESCRIBED, Answer, Exposure
 from .rules import Step
@@ -317,18 +317,8 @@ def _period(link: dict[str, Any], source: dict[str, Any] | None) -> str:
 
 
 def _share_words(link: dict[str, Any]) -> str:
-    parts = []
     bounds = link["bounds"]
-    if link["share_of_capital"] is not None:
-        parts.append(f"{link['share_of_capital']:g} % of capital")
-    elif bounds["capital_min"] is not None:
-        parts.append(f"at least {bounds['capital_min']:g} % of capital")
-    elif bounds["capital_max"] is not None:
-        parts.append(f"less than {bounds['capital_max']:g} % of capital")
-    if link["share_of_votes"] is not None:
-        parts.append(f"{link['share_of_votes']:g} % of votes")
-    elif bounds["votes_min"] is not None:
-        parts.append(f"more than {bounds['votes_min']:g} % of votes")
-    elif bounds["votes_max"] is not None:
-        parts.append(f"less than {bounds['votes_max']:g} % of votes")
+    capital = share_phrase(link["share_of_capital"], bounds["capital_min"], bounds["capital_max"])
+    votes = share_phrase(link["share_of_votes"], bounds["votes_min"], bounds["votes_max"])
+    parts = [*([f"{capital} of capital"] if capital else []), *([f"{votes} of votes"] if votes else [])]
     return (", " + ", ".join(parts)) if parts else ""

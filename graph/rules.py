@@ -19,11 +19,13 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..ontology.namespace import LX
+from ..ontology.namespace import LX, LXS
 from .errors import LongarmError
+from .memo import Memo
 from .ownership import controllers_of_any
 from .projection import RULE_KINDS, Instrument, Interest, Projection, Rule, valid_at
 
@@ -36,7 +38,9 @@ __all__ = [
     "RULE_KINDS",
     "Evidence",
     "RuleError",
+    "RuleKind",
     "Step",
+    "Tier",
     "bindable",
     "category_evidence",
     "category_unknown",
@@ -48,59 +52,47 @@ __all__ = [
     "weakest",
 ]
 
-ESTABLISHED, LIKELY, CONTESTED, RESIDUAL = (str(LX.Established), str(LX.Likely), str(LX.Contested), str(LX.Residual))
-_RANK = {ESTABLISHED: 3, LIKELY: 2, CONTESTED: 1, RESIDUAL: 0}
 
-SUBJECT, NEXUS, LOCATION, CONTROL, CONFLICT = (
-    str(LX.SubjectCategoryRule),
-    str(LX.NexusRule),
-    str(LX.LocationRule),
-    str(LX.ControlRule),
-    str(LX.ConflictRule),
-)
+class Tier(enum.StrEnum):
+    """The confidence tiers of an answer, strongest first; each is its concept's IRI.
 
-_P = {
-    name: str(getattr(LX, name))
-    for name in (
-        "incorporatedIn",
-        "headquarteredIn",
-        "hasEstablishmentIn",
-        "branchOf",
-        "operatedBy",
-        "contractingEntity",
-        "provider",
-        "serviceCategory",
-        "hostedIn",
-        "locatedIn",
-        "memberOf",
-        "owner",
-        "owned",
-        "enactedBy",
-    )
-}
-_N = {
-    name: str(getattr(LX, name))
-    for name in (
-        "Incorporation",
-        "Headquarters",
-        "Establishment",
-        "SubsidiaryPresence",
-        "ServingPersonsInJurisdiction",
-        "OfferingServicesInUnion",
-    )
-}
+    >>> Tier(str(LX.Likely)) is Tier.LIKELY, weakest(Tier.LIKELY, Tier.CONTESTED) is Tier.CONTESTED
+    (True, True)
+    """
+
+    ESTABLISHED = str(LX.Established)
+    LIKELY = str(LX.Likely)
+    CONTESTED = str(LX.Contested)
+    RESIDUAL = str(LX.Residual)
+
+
+class RuleKind(enum.StrEnum):
+    """The closed set of reach-rule kinds; each is its class's IRI."""
+
+    SUBJECT = str(LX.SubjectCategoryRule)
+    NEXUS = str(LX.NexusRule)
+    LOCATION = str(LX.LocationRule)
+    CONTROL = str(LX.ControlRule)
+    CONFLICT = str(LX.ConflictRule)
+
+
+assert set(RuleKind) == RULE_KINDS, "the projection reads the same rule kinds as this module interprets"
+ESTABLISHED, LIKELY, CONTESTED, RESIDUAL = Tier
+SUBJECT, NEXUS, LOCATION, CONTROL, CONFLICT = RuleKind
+_RANK = {Tier.ESTABLISHED: 3, Tier.LIKELY: 2, Tier.CONTESTED: 1, Tier.RESIDUAL: 0}
+
 _AGNOSTIC = str(LX.Agnostic)
 _SUBSIDIARY, _BRANCH = str(LX.PresenceViaSubsidiary), str(LX.PresenceViaBranch)
 #: Kinds of organization that are owners on a path, never a compelled provider, unless a
 #: subject category binds them (lx:bindsOrganizationKind, e.g. a law binding every citizen).
 OWNER_ONLY_KINDS = frozenset(str(getattr(LX, k)) for k in ("NaturalPerson", "Family", "State", "PublicBody"))
 _NEXUS_WORDS = {
-    _N["Incorporation"]: "it is incorporated in {area}",
-    _N["Headquarters"]: "its head office is in {area}",
-    _N["Establishment"]: "it is established in {area}",
-    _N["SubsidiaryPresence"]: "it is present in {area} through a subsidiary (a contested basis)",
-    _N["ServingPersonsInJurisdiction"]: "it serves persons in {area}",
-    _N["OfferingServicesInUnion"]: "it offers services in the {area}",
+    LXS.Incorporation: "it is incorporated in {area}",
+    LXS.Headquarters: "its head office is in {area}",
+    LXS.Establishment: "it is established in {area}",
+    LXS.SubsidiaryPresence: "it is present in {area} through a subsidiary (a contested basis)",
+    LXS.ServingPersonsInJurisdiction: "it serves persons in {area}",
+    LXS.OfferingServicesInUnion: "it offers services in the {area}",
 }
 
 
@@ -130,19 +122,23 @@ class Evidence:
     basis: list[str] = field(default_factory=list)
 
 
-def weakest(*tiers: str) -> str:
-    """The weakest of confidence tiers (residual < contested < likely < established)."""
-    return min(tiers, key=lambda t: _RANK.get(t, 0))
+def weakest(*tiers: str) -> Tier:
+    """The weakest of confidence tiers (residual < contested < likely < established).
+
+    A value that is not a tier (a typo in data or code) raises ``ValueError``.
+    """
+    return min((Tier(t) for t in tiers), key=_RANK.__getitem__)
 
 
 def stronger(a: str, b: str) -> bool:
     """True if tier `a` is strictly stronger than tier `b`."""
-    return _RANK.get(a, 0) > _RANK.get(b, 0)
+    return _RANK[Tier(a)] > _RANK[Tier(b)]
 
 
-def downgrade(tier: str) -> str:
+def downgrade(tier: str) -> Tier:
     """One tier weaker (established → likely → contested); contested and residual stay."""
-    return {ESTABLISHED: LIKELY, LIKELY: CONTESTED}.get(tier, tier)
+    t = Tier(tier)
+    return {Tier.ESTABLISHED: Tier.LIKELY, Tier.LIKELY: Tier.CONTESTED}.get(t, t)
 
 
 def check_instrument(instrument: Instrument) -> None:
@@ -184,7 +180,7 @@ def _in_area(p: Projection, jurisdiction: str, area: str) -> list[Step] | None:
     if jurisdiction == area:
         return []
     if area in p.member_of.get(jurisdiction, set()):
-        return [Step(jurisdiction, _P["memberOf"], area, jurisdiction)]
+        return [Step(jurisdiction, LXS.memberOf, area, jurisdiction)]
     return None
 
 
@@ -192,7 +188,7 @@ def _org_in(p: Projection, org: str, prop: str, values: Iterable[str], area: str
     for j in sorted(values):
         extra = _in_area(p, j, area)
         if extra is not None:
-            return [Step(org, _P[prop], j, org), *extra]
+            return [Step(org, getattr(LXS, prop), j, org), *extra]
     return None
 
 
@@ -251,10 +247,10 @@ def _one_category(p: Projection, wanted: set[str], org: str, as_of: dt.date) -> 
         role = _role(svc, org)
         for scat in sorted(svc.categories):
             if p.implies.get(scat, set()) & wanted:
-                steps = [Step(svc_iri, role, org, svc_iri), Step(svc_iri, _P["serviceCategory"], scat, svc_iri)]
+                steps = [Step(svc_iri, role, org, svc_iri), Step(svc_iri, LXS.serviceCategory, scat, svc_iri)]
                 return Evidence(ESTABLISHED, steps)
             if best is None and p.may_imply.get(scat, set()) & wanted:
-                steps = [Step(svc_iri, role, org, svc_iri), Step(svc_iri, _P["serviceCategory"], scat, svc_iri)]
+                steps = [Step(svc_iri, role, org, svc_iri), Step(svc_iri, LXS.serviceCategory, scat, svc_iri)]
                 cat = p.label(sorted(p.may_imply[scat] & wanted)[0])
                 best = Evidence(
                     CONTESTED, steps, [f"whether an {scat.rsplit('#', 1)[-1]} provider counts as a {cat} is arguable"]
@@ -267,10 +263,10 @@ def _role(svc: object, org: str) -> str:
 
     assert isinstance(svc, Service)
     if org in svc.operators:
-        return _P["operatedBy"]
+        return LXS.operatedBy
     if org in svc.contracting:
-        return _P["contractingEntity"]
-    return _P["provider"]
+        return LXS.contractingEntity
+    return LXS.provider
 
 
 # ---------------------------------------------------------------------- nexus
@@ -290,14 +286,14 @@ def nexus_evidence(
         if best is not None and not stronger(tier, best.tier):
             continue
         for nexus in _ordered(rule.nexus):
-            if nexus != _N["SubsidiaryPresence"] and area not in footprint:
+            if nexus != LXS.SubsidiaryPresence and area not in footprint:
                 continue  # no fact places the entity in that jurisdiction: skip the search
             steps = _nexus_steps(p, nexus, org, area, as_of)
             if steps is not None:
                 note = _NEXUS_WORDS.get(nexus, p.label(nexus)).format(area=p.label(area))
-                if nexus == _N["SubsidiaryPresence"]:
+                if nexus == LXS.SubsidiaryPresence:
                     basis = [_SUBSIDIARY]
-                elif any(s.predicate == _P["branchOf"] for s in steps):
+                elif any(s.predicate == LXS.branchOf for s in steps):
                     basis = [_BRANCH]
                 else:
                     basis = []
@@ -308,10 +304,10 @@ def nexus_evidence(
 
 def _footprint(p: Projection, org: str, as_of: dt.date) -> set[str]:
     """Every jurisdiction (and union) a fact places `org` in: a cheap filter before the search."""
-    key = ("footprint", org, as_of)
-    cached = p.memo.get(key)
-    if isinstance(cached, set):
-        return cached
+    return _FOOTPRINTS.get(p, (org, as_of), lambda: _places(p, org, as_of))
+
+
+def _places(p: Projection, org: str, as_of: dt.date) -> set[str]:
     entity = p.orgs.get(org)
     places: set[str] = set()
     if entity is not None:
@@ -321,15 +317,16 @@ def _footprint(p: Projection, org: str, as_of: dt.date) -> set[str]:
     for svc in p.services_by_org.get(org, set()):
         if valid_at(p.services[svc], as_of):
             places |= {j for r in p.services[svc].regions if (j := p.region_jurisdiction.get(r)) is not None}
-    out = places | {area for j in places for area in p.member_of.get(j, set())}
-    if len(p.memo) > 500_000:
-        p.memo.clear()
-    p.memo[key] = out
-    return out
+    return places | {area for j in places for area in p.member_of.get(j, set())}
+
+
+_FOOTPRINTS: Memo[tuple[str, dt.date], set[str]] = Memo("footprint")
+#: Which groups control a company incorporated in an area, by (area, date): see _presence_index.
+_PRESENCE: Memo[tuple[str, dt.date], dict[str, tuple[str, Interest, int]]] = Memo("subsidiary presence")
 
 
 _ORDER = [
-    _N[n]
+    getattr(LXS, n)
     for n in (
         "Incorporation",
         "Headquarters",
@@ -361,11 +358,11 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
     entity = p.orgs.get(org)
     if entity is None:
         return None
-    if nexus == _N["Incorporation"]:
+    if nexus == LXS.Incorporation:
         return _org_in(p, org, "incorporatedIn", entity.incorporated, area)
-    if nexus == _N["Headquarters"]:
+    if nexus == LXS.Headquarters:
         return _org_in(p, org, "headquarteredIn", entity.headquarters, area)
-    if nexus == _N["Establishment"]:
+    if nexus == LXS.Establishment:
         found = _established_in(p, org, area)
         if found is not None:
             return found
@@ -375,11 +372,11 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
             if where is None:
                 where = _org_in(p, branch, "hasEstablishmentIn", b.establishments, area)
             if where is not None:
-                return [Step(branch, _P["branchOf"], org, branch), *where]
+                return [Step(branch, LXS.branchOf, org, branch), *where]
         return None
-    if nexus == _N["SubsidiaryPresence"]:
+    if nexus == LXS.SubsidiaryPresence:
         return _subsidiary_in(p, org, area, as_of)
-    if nexus in (_N["ServingPersonsInJurisdiction"], _N["OfferingServicesInUnion"]):
+    if nexus in (LXS.ServingPersonsInJurisdiction, LXS.OfferingServicesInUnion):
         # An establishment there is the substantial connection these rules look for, even
         # where no hosting region is recorded.
         found = _established_in(p, org, area)
@@ -395,8 +392,8 @@ def _nexus_steps(p: Projection, nexus: str, org: str, area: str, as_of: dt.date)
                 if extra is not None:
                     return [
                         Step(svc_iri, _role(svc, org), org, svc_iri),
-                        Step(svc_iri, _P["hostedIn"], region, svc_iri),
-                        Step(region, _P["locatedIn"], j or "", region),
+                        Step(svc_iri, LXS.hostedIn, region, svc_iri),
+                        Step(region, LXS.locatedIn, j or "", region),
                         *extra,
                     ]
         return None
@@ -441,19 +438,18 @@ def _presence_index(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple
     projection: asking whether a 20 000-entity group has a subsidiary in the United
     States is then a lookup, not a walk down the group.
     """
-    key = ("subsidiary presence", area, as_of)
-    index = p.indexes.get(key)
-    if index is None:
-        incorporations: set[str] = set().union(*(o.incorporated for o in p.orgs.values()))
-        places = {j for j in incorporations if p.within(j, area)}
-        targets = [o.iri for o in p.orgs.values() if not places.isdisjoint(o.incorporated)]
-        index = controllers_of_any(p, targets, as_of, max_depth=6)
-        p.indexes[key] = index
-    return index  # type: ignore[return-value]
+    return _PRESENCE.get(p, (area, as_of), lambda: _controllers_of_companies_in(p, area, as_of))
+
+
+def _controllers_of_companies_in(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple[str, Interest, int]]:
+    incorporations: set[str] = set().union(*(o.incorporated for o in p.orgs.values()))
+    places = {j for j in incorporations if p.within(j, area)}
+    targets = [o.iri for o in p.orgs.values() if not places.isdisjoint(o.incorporated)]
+    return controllers_of_any(p, targets, as_of, max_depth=6)
 
 
 def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:
-    return [Step(interest, _P["owner"], owner, interest), Step(interest, _P["owned"], owned, interest)]
+    return [Step(interest, LXS.owner, owner, interest), Step(interest, LXS.owned, owned, interest)]
 
 
 # ---------------------------------------------------------------------- data location

@@ -32,13 +32,14 @@ True
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+from .acyclic import making_acyclic_objects
 
 if TYPE_CHECKING:
     from .projection import Projection
@@ -123,10 +124,8 @@ def load_snapshot_and_changes(
     path, revision = snapshot_path(store), store.revision()
     if path is None or revision is None or not path.is_file():
         return None
-    enabled = gc.isenabled()
-    gc.disable()  # millions of acyclic objects: the cyclic collector would only slow this down
     try:
-        with path.open("rb") as stream:
+        with making_acyclic_objects(), path.open("rb") as stream:  # millions of acyclic objects
             saved = _saved_revision(pickle.load(stream))
             if saved is None:
                 return None
@@ -134,10 +133,6 @@ def load_snapshot_and_changes(
             if changed is None:
                 return None
             projection: Projection = pickle.load(stream)
-        gc.freeze()  # out of the cyclic collector's reach, as build_projection does
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    finally:
-        if enabled:
-            gc.enable()
     return projection, changed

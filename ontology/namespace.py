@@ -36,6 +36,7 @@ __all__ = [
     "ID_BASE",
     "INFERRED_PREFIX",
     "LX",
+    "LXS",
     "META_GRAPH",
     "ONTOLOGY_IRI",
     "ORG",
@@ -60,6 +61,24 @@ ORG: Final = Namespace("http://www.w3.org/ns/org#")
 PROV: Final = Namespace("http://www.w3.org/ns/prov#")
 SKOS: Final = Namespace("http://www.w3.org/2004/02/skos/core#")
 WIKIDATA: Final = Namespace("http://www.wikidata.org/entity/")
+
+
+class _TermStrings:
+    """The IRIs of ``LX`` terms as plain strings, the keys of the engine's tables: ``LXS.operatedBy``.
+
+    One table for every module (a term misspelt raises, as ``LX`` does):
+
+    >>> LXS.operatedBy == str(LX.operatedBy)
+    True
+    """
+
+    def __getattr__(self, name: str) -> str:
+        value = str(getattr(LX, name))
+        setattr(self, name, value)  # looked up once: later reads are plain attributes
+        return value
+
+
+LXS: Final = _TermStrings()
 
 #: Prefixes declared for every SPARQL query and used to print compact IRIs.
 PREFIXES: Final[dict[str, str]] = {

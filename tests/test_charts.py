@@ -123,8 +123,8 @@ def test_unknown_org_and_bad_depths(p: Projection) -> None:
     ("interest", "words"),
     [
         (Interest("x", capital=51.0), ("owns 51 %",)),
-        (Interest("x", capital_min=50.0), ("owns ≥ 50 %",)),
-        (Interest("x", capital_max=10.0), ("owns < 10 %",)),
+        (Interest("x", capital_min=50.0), ("owns at least 50 %",)),
+        (Interest("x", capital_max=10.0), ("owns less than 10 %",)),
         (Interest("x", capital_min=10.0, capital_max=20.0), ("owns 10–20 %",)),
         (Interest("x", votes=60.0), ("60 % of votes",)),
         (Interest("x", capital=40.0, votes=60.0), ("owns 40 %", "60 % of votes")),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from longarm.graph.errors import InputError
 from longarm.graph.ownership import (
     ancestors,
+    capital_and_votes,
     confers_control,
     controllers,
     effective_ownership,
@@ -128,3 +129,17 @@ def test_networkx_and_sparql_property_path_agree(edges: list[tuple[str, str, flo
     for node in p.orgs:
         expected = via_sparql.get(node, set()) - {node}
         assert ancestors(p, node, TODAY, max_depth=len(p.orgs)) == expected
+
+
+@pytest.mark.parametrize(
+    ("interest", "capital", "votes"),
+    [
+        (Interest("x", capital=44.4), "44.4 %", None),
+        (Interest("x", capital_min=10.0, capital_max=20.0, votes=25.0), "10–20 %", "25 %"),
+        (Interest("x", votes_min=50.0), None, "at least 50 %"),
+        (Interest("x", capital_max=10.0), "less than 10 %", None),
+        (Interest("x"), None, None),
+    ],
+)
+def test_one_wording_of_a_share_for_every_picture_and_text(interest: Interest, capital: str, votes: str) -> None:
+    assert capital_and_votes(interest) == (capital, votes)

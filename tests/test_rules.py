@@ -93,3 +93,8 @@ WINDOWS = [
 def test_fisa_702_window(bundled_store: Store, when: dt.date, status: str | None) -> None:
     fisa = projection_for(bundled_store).instruments[iri("instrument", "us-fisa-702")]
     assert temporal_status(fisa, when) == status
+
+
+def test_a_tier_that_is_not_one_is_refused_not_ranked_residual() -> None:
+    with pytest.raises(ValueError):
+        weakest(ESTABLISHED, "https://example.org/Establshed")
