@@ -123,8 +123,10 @@ def _card_markup(card: Card, b: Box, uid: str) -> Markup:
     stripe = s["stroke"] if card.style != "non-eu" else f"url(#{uid}-hatch)"
     if card.style != "plain":
         x, y, r = b.x, b.y, 5  # the stripe follows the frame's rounded corners
-        d = (f"M{fmt(x + r)} {fmt(y)}H{fmt(x + _STRIPE)}V{fmt(y + b.h)}H{fmt(x + r)}"
-             f"A{r} {r} 0 0 1 {fmt(x)} {fmt(y + b.h - r)}V{fmt(y + r)}A{r} {r} 0 0 1 {fmt(x + r)} {fmt(y)}Z")
+        d = (
+            f"M{fmt(x + r)} {fmt(y)}H{fmt(x + _STRIPE)}V{fmt(y + b.h)}H{fmt(x + r)}"
+            f"A{r} {r} 0 0 1 {fmt(x)} {fmt(y + b.h - r)}V{fmt(y + r)}A{r} {r} 0 0 1 {fmt(x + r)} {fmt(y)}Z"
+        )
         parts.append(element("path", {"d": d, "fill": stripe}))
     x0 = b.x + _STRIPE + _PAD
     for i, line in enumerate(_lines(card)):
@@ -203,16 +205,29 @@ def _legend(items: Sequence[LegendItem], width: float, y: float, uid: str) -> tu
 def _defs(uid: str, colors: set[str]) -> str:
     hatch = element(
         "pattern",
-        {"id": f"{uid}-hatch", "width": 6, "height": 6, "patternUnits": "userSpaceOnUse",
-         "patternTransform": "rotate(45)"},
+        {
+            "id": f"{uid}-hatch",
+            "width": 6,
+            "height": 6,
+            "patternUnits": "userSpaceOnUse",
+            "patternTransform": "rotate(45)",
+        },
         element("rect", {"width": 6, "height": 6, "fill": "#FFFFFF"}),
         element("rect", {"width": 3, "height": 6, "fill": BADGE_STYLES["non-eu"]["stroke"]}),
     )
     markers = [
         element(
             "marker",
-            {"id": f"{uid}-arrow{c.lstrip('#')}", "viewBox": "0 0 10 10", "refX": 9, "refY": 5,
-             "markerWidth": 7, "markerHeight": 7, "markerUnits": "userSpaceOnUse", "orient": "auto"},
+            {
+                "id": f"{uid}-arrow{c.lstrip('#')}",
+                "viewBox": "0 0 10 10",
+                "refX": 9,
+                "refY": 5,
+                "markerWidth": 7,
+                "markerHeight": 7,
+                "markerUnits": "userSpaceOnUse",
+                "orient": "auto",
+            },
             element("path", {"d": "M0 0 L10 5 L0 10 z", "fill": c}),
         )
         for c in sorted(colors)
@@ -239,14 +254,22 @@ def draw(
     group of subsidiaries): then left to right, which scrolls down rather than sideways.
     """
     sizes = {c.id: _size(c) for c in cards}
-    labels = {i: (max(text_width(x, LABEL_SIZE) for x in e.label) + 2, 13.0 * len(e.label)) for i, e in
-              enumerate(edges) if e.label}
+    labels = {
+        i: (max(text_width(x, LABEL_SIZE) for x in e.label) + 2, 13.0 * len(e.label))
+        for i, e in enumerate(edges)
+        if e.label
+    }
     columns = {c.id: c.column for c in cards if c.column is not None}
 
     def lay_out(towards: Literal["down", "right"]) -> Layout:
         return layered_layout(
-            sizes, [(e.source, e.target) for e in edges], labels=labels, keys={c.id: c.name for c in cards},
-            min_rank=columns, direction=towards, rank_gap=26.0 if towards == "down" else 30.0,
+            sizes,
+            [(e.source, e.target) for e in edges],
+            labels=labels,
+            keys={c.id: c.name for c in cards},
+            min_rank=columns,
+            direction=towards,
+            rank_gap=26.0 if towards == "down" else 30.0,
         )
 
     down = direction != "right"
@@ -255,8 +278,10 @@ def draw(
         lay, down = lay_out("right"), False
     margin = 16.0
     width = max(lay.width, 560.0)
-    head = [element("text", {"x": 0, "y": 18 + 21 * i, "font-size": 16, "font-weight": "bold", "fill": _INK}, t)
-            for i, t in enumerate(wrap(title, width, 16, max_lines=3, bold=True))]
+    head = [
+        element("text", {"x": 0, "y": 18 + 21 * i, "font-size": 16, "font-weight": "bold", "fill": _INK}, t)
+        for i, t in enumerate(wrap(title, width, 16, max_lines=3, bold=True))
+    ]
     y = 21.0 * len(head) + 4
     if subtitle:
         head.append(element("text", {"x": 0, "y": y + 12, "font-size": NOTE_SIZE, "fill": "#444444"}, subtitle))
@@ -268,20 +293,41 @@ def draw(
             ranks = [lay.nodes[c.id] for c in cards if c.column == col]
             if ranks:
                 x = min(b.x for b in ranks)
-                head.append(element("text", {"x": x, "y": y + 12, "font-size": NOTE_SIZE, "font-weight": "bold",
-                                             "fill": "#444444"}, words))
+                head.append(
+                    element(
+                        "text",
+                        {"x": x, "y": y + 12, "font-size": NOTE_SIZE, "font-weight": "bold", "fill": "#444444"},
+                        words,
+                    )
+                )
         y += 22
     body = [element("rect", {"x": 0, "y": 0, "width": "100%", "height": "100%", "fill": "#FFFFFF"})]
     chart = [line_markup(e, lay.routes[i], uid, down) for i, e in enumerate(edges) if lay.routes[i]]
     chart += [_label_markup(edges[i], b) for i, b in sorted(lay.labels.items())]
     chart += [_card_markup(c, lay.nodes[c.id], uid) for c in cards]
     lines = [line for n in notes for line in wrap(n, width, NOTE_SIZE, max_lines=3)]
-    foot = [element("text", {"x": 0, "y": y + lay.height + 26 + 15 * i, "font-size": NOTE_SIZE, "fill": "#444444"}, n)
-            for i, n in enumerate(lines)]
+    foot = [
+        element("text", {"x": 0, "y": y + lay.height + 26 + 15 * i, "font-size": NOTE_SIZE, "fill": "#444444"}, n)
+        for i, n in enumerate(lines)
+    ]
     height = y + lay.height + (15 * len(foot) + 24 if foot else 4)
-    inner = element("g", {"transform": f"translate({fmt(margin)} {fmt(margin)})"},
-                    *head, *marks, element("g", {"transform": f"translate(0 {fmt(y)})"}, *chart), *foot)
+    inner = element(
+        "g",
+        {"transform": f"translate({fmt(margin)} {fmt(margin)})"},
+        *head,
+        *marks,
+        element("g", {"transform": f"translate(0 {fmt(y)})"}, *chart),
+        *foot,
+    )
     style = f"#{uid} a:hover .lx-box,#{uid} a:focus .lx-box{{stroke-width:3.5}}"
     colors = {e.color for e in edges} | {i.edge.color for i in legend if i.edge}
-    return document(width + 2 * margin, height + 2 * margin, title=title, desc=desc, style=style,
-                    body=[*body, inner], defs=_defs(uid, colors), id=uid)
+    return document(
+        width + 2 * margin,
+        height + 2 * margin,
+        title=title,
+        desc=desc,
+        style=style,
+        body=[*body, inner],
+        defs=_defs(uid, colors),
+        id=uid,
+    )

@@ -45,8 +45,12 @@ _JOINT, _SHARES, _UNCERTAIN = str(LX.JointControl), str(LX.Shareholding), str(LX
 _HOSTED_ON = str(LX.hostedOn)
 _TIERS = (ESTABLISHED, LIKELY, CONTESTED, RESIDUAL)  # strongest first
 # Colour (dark reads strong), line width, and the tier word on instrument nodes: never colour alone.
-TIER_STYLE = {ESTABLISHED: ("#8E1B10", 3.4), LIKELY: ("#D55E00", 2.6), CONTESTED: ("#3A8FC7", 1.9),
-              RESIDUAL: ("#8C8C8C", 1.5)}
+TIER_STYLE = {
+    ESTABLISHED: ("#8E1B10", 3.4),
+    LIKELY: ("#D55E00", 2.6),
+    CONTESTED: ("#3A8FC7", 1.9),
+    RESIDUAL: ("#8C8C8C", 1.5),
+}
 
 
 def _uid(prefix: str, *parts: str) -> str:
@@ -76,16 +80,23 @@ def jurisdiction_badge(p: Projection, jurisdictions: list[str]) -> tuple[str, st
     return codes, "non-eu"
 
 
-def _org_card(p: Projection, node: str, link_base: str | None, *, focus: bool = False, column: int | None = None
-              ) -> Card:
+def _org_card(
+    p: Projection, node: str, link_base: str | None, *, focus: bool = False, column: int | None = None
+) -> Card:
     org = p.orgs.get(node)
     js = sorted(org.incorporated or org.headquarters) if org else []
     text, style = jurisdiction_badge(p, js)
     where = ", ".join(p.label(j) for j in js) or "jurisdiction not recorded"
     kind = f", {p.label(org.kind)}" if org and org.kind else ""
     return Card(
-        node, p.label(node), (text, style), href=_href(link_base, node), tooltip=f"{p.label(node)} ({where}{kind})",
-        style=style, focus=focus, column=column,
+        node,
+        p.label(node),
+        (text, style),
+        href=_href(link_base, node),
+        tooltip=f"{p.label(node)} ({where}{kind})",
+        style=style,
+        focus=focus,
+        column=column,
     )
 
 
@@ -165,15 +176,23 @@ def _ownership(
         LegendItem("joint control", edge=Edge("", "", dash="7 4")),
         LegendItem("indirect holding", edge=Edge("", "", dash="2 3")),
     ]
-    notes = ["Shares as recorded in the sources, for the interests valid on that date; "
-             "“share unknown” where no share is recorded."]
+    notes = [
+        "Shares as recorded in the sources, for the interests valid on that date; "
+        "“share unknown” where no share is recorded."
+    ]
     if left_out:
         notes.append(f"{left_out} more interest(s) not drawn: the chart shows at most {max_nodes} organizations.")
     levels = f"owners up to {up} level(s) above, holdings down to {down} level(s) below"
     return draw(
-        cards, edges, title=f"Ownership of {p.label(org)} as of {as_of.isoformat()}",
-        subtitle=f"{levels} · {len(cards)} organization(s), {len(edges)} link(s)", legend=legend,
-        notes=notes, desc=" ".join(desc), uid=_uid("lxo", org, as_of.isoformat(), str(up), str(down)), direction="auto",
+        cards,
+        edges,
+        title=f"Ownership of {p.label(org)} as of {as_of.isoformat()}",
+        subtitle=f"{levels} · {len(cards)} organization(s), {len(edges)} link(s)",
+        legend=legend,
+        notes=notes,
+        desc=" ".join(desc),
+        uid=_uid("lxo", org, as_of.isoformat(), str(up), str(down)),
+        direction="auto",
     )
 
 
@@ -260,13 +279,24 @@ def _exposures(p: Projection, answer: Answer, link_base: str | None) -> str:
         mitigated = all(_mitigation(answer.exposures[k]) for k in ks)
         label = (mitigated_label[u, v],) if (u, v) in mitigated_label else ()
         tip = f"{p.label(u) if u != asset else answer.asset_label} → {p.label(v)}: {p.label(tier)}"
-        edges.append(Edge(u, v, label, color=color, width=width, dash="6 4" if mitigated else None,
-                          tooltip=tip + (" (mitigated)" if mitigated else "")))
+        edges.append(
+            Edge(
+                u,
+                v,
+                label,
+                color=color,
+                width=width,
+                dash="6 4" if mitigated else None,
+                tooltip=tip + (" (mitigated)" if mitigated else ""),
+            )
+        )
     for e in answer.exposures:
         what = _mitigation(e)
-        desc.append(f"{p.label(e.entity)} may be compelled under {p.label(e.instrument)} ({p.label(e.tier)}), "
-                    f"holding the data or controlling {p.label(e.custodian or e.entity)}"
-                    + (f"; mitigated: {what}." if what else "."))
+        desc.append(
+            f"{p.label(e.entity)} may be compelled under {p.label(e.instrument)} ({p.label(e.tier)}), "
+            f"holding the data or controlling {p.label(e.custodian or e.entity)}"
+            + (f"; mitigated: {what}." if what else ".")
+        )
     legend = [LegendItem(f"{p.label(t)}", edge=Edge("", "", color=c, width=w)) for t, (c, w) in TIER_STYLE.items()]
     legend += [LegendItem("mitigated (e.g. ciphertext only)", edge=Edge("", "", dash="6 4")), *JURISDICTION_LEGEND]
     notes = [f"Verdict: {answer.verdict.words}."]
@@ -276,13 +306,18 @@ def _exposures(p: Projection, answer: Answer, link_base: str | None) -> str:
         notes.append(f"Conflicting law recorded for some exposures: {'; '.join(conflicts)}.")
     if answer.availability:
         notes.append(f"{len(answer.availability)} sanctions (availability) finding(s) are not drawn.")
-    notes.append("Confidence tiers are readings of recorded, sourced facts (who may be compelled), "
-                 "not legal advice.")
+    notes.append("Confidence tiers are readings of recorded, sourced facts (who may be compelled), not legal advice.")
     headings = {2 * used.index(c): _COLUMNS[c] for c in used}
     title = f"Who may be compelled to give access to {answer.asset_label}, as of {answer.as_of.isoformat()}"
     return draw(
-        cards, edges, title=f"{title} ({answer.mode} mode)",
+        cards,
+        edges,
+        title=f"{title} ({answer.mode} mode)",
         subtitle=f"{len(answer.exposures)} exposure(s); colour, line width and the tier word give the confidence tier",
-        legend=legend, notes=notes, desc=" ".join(desc), direction="right", headings=headings,
+        legend=legend,
+        notes=notes,
+        desc=" ".join(desc),
+        direction="right",
+        headings=headings,
         uid=_uid("lxe", asset, answer.as_of.isoformat(), answer.mode),
     )

@@ -192,8 +192,7 @@ class _Sugiyama(Placement):
             nbrs = self.up if sweep % 2 == 0 else self.dn
             for r in ranks:
                 bary = {
-                    n: sum(index[m] for m in nbrs[n]) / len(nbrs[n]) if nbrs[n] else float(index[n])
-                    for n in layers[r]
+                    n: sum(index[m] for m in nbrs[n]) / len(nbrs[n]) if nbrs[n] else float(index[n]) for n in layers[r]
                 }
                 layers[r].sort(key=lambda n: (bary[n], self.v[n].key))
                 index.update({n: i for i, n in enumerate(layers[r])})

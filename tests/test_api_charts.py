@@ -42,7 +42,10 @@ def _texts(root: ET.Element) -> list[str]:
     [
         (f"{V1}/organizations/bleu/ownership.svg?as_of=2025-01-01", "Ownership of Bleu as of 2025-01-01"),
         (f"{V1}/organizations/Bleu/ownership.svg?as_of=2025-01-01&up=1&down=0", "Capgemini S.E."),
-        (f"{V1}/organizations/https://w3id.org/longarm/id/org/bleu/ownership.svg", "Orange S.A."),  # an IRI with slashes
+        (
+            f"{V1}/organizations/https://w3id.org/longarm/id/org/bleu/ownership.svg",
+            "Orange S.A.",
+        ),  # an IRI with slashes
         (f"{V1}/organizations/Q2283/ownership.svg?down=2", "Microsoft France SAS"),
         (f"{V1}/assets/health-data-hub/exposures.svg?as_of=2024-06-01", "Microsoft Corporation"),
         (f"{V1}/assets/health-data-hub/exposures.svg?as_of=2024-06-01&mode=practical", "Instruments"),
@@ -88,8 +91,20 @@ def test_post_described_asset(client: TestClient) -> None:
         ("get", f"{V1}/organizations/Bleux/ownership.svg", None, 404, lambda d: d["suggestions"][0]["label"] == "Bleu"),
         ("get", f"{V1}/assets/bleu/exposures.svg", None, 404, lambda d: "bleu is an organization" in d["message"]),
         ("get", f"{V1}/organizations/bleu/ownership.svg?up=-1", None, 422, lambda d: d[0]["loc"] == ["query", "up"]),
-        ("get", f"{V1}/organizations/bleu/ownership.svg?down=65", None, 422, lambda d: d[0]["loc"] == ["query", "down"]),
-        ("get", f"{V1}/assets/health-data-hub/exposures.svg?mode=lax", None, 422, lambda d: d[0]["loc"] == ["query", "mode"]),
+        (
+            "get",
+            f"{V1}/organizations/bleu/ownership.svg?down=65",
+            None,
+            422,
+            lambda d: d[0]["loc"] == ["query", "down"],
+        ),
+        (
+            "get",
+            f"{V1}/assets/health-data-hub/exposures.svg?mode=lax",
+            None,
+            422,
+            lambda d: d[0]["loc"] == ["query", "mode"],
+        ),
         ("post", f"{V1}/exposures.svg", {"location": ["FR"]}, 422, lambda d: "provider" in d[0]["msg"]),
         ("post", f"{V1}/exposures.svg", {"provider": ["Bleux"]}, 404, lambda d: d["suggestions"] != []),
     ],

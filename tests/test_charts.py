@@ -129,7 +129,10 @@ def test_unknown_org_and_bad_depths(p: Projection) -> None:
         (Interest("x", votes=60.0), ("60 % of votes",)),
         (Interest("x", capital=40.0, votes=60.0), ("owns 40 %", "60 % of votes")),
         (Interest("x", kind=str(LX.JointControl)), ("share unknown", "joint control")),
-        (Interest("x", capital=100.0, indirect=True, confidence=str(LX.Uncertain)), ("owns 100 %", "indirect, uncertain")),
+        (
+            Interest("x", capital=100.0, indirect=True, confidence=str(LX.Uncertain)),
+            ("owns 100 %", "indirect, uncertain"),
+        ),
     ],
 )
 def test_share_words(p: Projection, interest: Interest, words: tuple[str, ...]) -> None:
@@ -190,7 +193,15 @@ def test_health_data_hub_exposure_map(p: Projection) -> None:
     assert "US CLOUD Act" in joined and "Microsoft Corporation" in texts and "United States" in texts
     assert texts[0].startswith("Who may be compelled to give access to Health Data Hub")
     assert "2024-06-01" in joined and "strict mode" in joined
-    for column in ("Data asset", "Services", "Custodians", "Controllers", "Jurisdictions", "Instruments", "Authorities"):
+    for column in (
+        "Data asset",
+        "Services",
+        "Custodians",
+        "Controllers",
+        "Jurisdictions",
+        "Instruments",
+        "Authorities",
+    ):
         assert column in texts
     assert f'stroke="{TIER_STYLE[ESTABLISHED][0]}"' in svg and f'stroke="{TIER_STYLE[LIKELY][0]}"' in svg
     assert {"established", "likely", "contested", "residual"} <= set(texts)  # the legend

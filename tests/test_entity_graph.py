@@ -52,7 +52,12 @@ def test_tiny_graph_nodes_edges_and_attributes(tiny: Store) -> None:
 
 @pytest.mark.parametrize(
     ("as_of", "held"),
-    [(dt.date(2019, 12, 31), False), (dt.date(2021, 6, 1), True), (dt.date(2023, 12, 31), True), (dt.date(2024, 1, 1), False)],
+    [
+        (dt.date(2019, 12, 31), False),
+        (dt.date(2021, 6, 1), True),
+        (dt.date(2023, 12, 31), True),
+        (dt.date(2024, 1, 1), False),
+    ],
 )
 def test_interests_outside_their_validity_are_left_out(tiny: Store, as_of: dt.date, held: bool) -> None:
     g = entity_graph(tiny, as_of=as_of)

@@ -66,7 +66,7 @@ def test_unknown_kind_or_entity_is_a_404_page(client: TestClient, path: str) -> 
     r = client.get(path)
     assert r.status_code == 404
     assert r.headers["content-type"] == "text/html; charset=utf-8"
-    assert "<h1 id=\"title\">Not found</h1>" in r.text
+    assert '<h1 id="title">Not found</h1>' in r.text
 
 
 def test_csp_allows_this_origin_only_and_no_inline_script() -> None:

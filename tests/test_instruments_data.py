@@ -321,5 +321,9 @@ def test_new_sources_follow_the_source_style() -> None:
     assert {str(s).rsplit("/", 1)[-1] for s in sources} >= AGREEMENT_SOURCES - {"uksi-2020-38"}
     for s in sources:
         assert len(list(g.objects(s, RDFS.label))) == 1
-        assert g.value(s, DCTERMS.date) is not None or g.value(s, LX.retrievedOn) is not None or g.value(s, LX.caveat) is not None
+        assert (
+            g.value(s, DCTERMS.date) is not None
+            or g.value(s, LX.retrievedOn) is not None
+            or g.value(s, LX.caveat) is not None
+        )
         assert g.value(s, LX._NS["researchNote"]) is None  # the property was removed from the ontology

@@ -24,7 +24,9 @@ def _random_dag(seed: int, n: int) -> tuple[Sizes, Edges, Labels]:
     nodes = [f"n{i:02d}" for i in range(n)]
     sizes = {v: (round(rng.uniform(40, 190), 1), rng.choice([44.0, 59.0])) for v in nodes}
     edges = [(nodes[rng.randrange(i)], nodes[i]) for i in range(1, n) for _ in range(rng.choice([1, 1, 2]))]
-    labels = {i: (round(rng.uniform(30, 110), 1), rng.choice([13.0, 26.0])) for i in range(len(edges)) if rng.random() < 0.8}
+    labels = {
+        i: (round(rng.uniform(30, 110), 1), rng.choice([13.0, 26.0])) for i in range(len(edges)) if rng.random() < 0.8
+    }
     return sizes, edges, labels
 
 
@@ -35,7 +37,11 @@ def _chain(n: int) -> tuple[Sizes, Edges, Labels]:
 
 def _star(n: int) -> tuple[Sizes, Edges, Labels]:
     leaves = [f"leaf{i:02d}" for i in range(n - 1)]
-    return {"hub": (150.0, 44.0), **{v: (100.0, 44.0) for v in leaves}}, [("hub", v) for v in leaves], {i: (60.0, 13.0) for i in range(n - 1)}
+    return (
+        {"hub": (150.0, 44.0), **{v: (100.0, 44.0) for v in leaves}},
+        [("hub", v) for v in leaves],
+        {i: (60.0, 13.0) for i in range(n - 1)},
+    )
 
 
 def _diamond() -> tuple[Sizes, Edges, Labels]:
@@ -65,7 +71,9 @@ def _crosses_interior(p: tuple[float, float], q: tuple[float, float], b: Box, ep
     return lo < hi
 
 
-def _check(lay: Layout, sizes: Mapping[str, tuple[float, float]], edges: Sequence[tuple[str, str]], labels: Labels) -> None:
+def _check(
+    lay: Layout, sizes: Mapping[str, tuple[float, float]], edges: Sequence[tuple[str, str]], labels: Labels
+) -> None:
     boxes = [("node", k, b) for k, b in lay.nodes.items()] + [("label", k, b) for k, b in lay.labels.items()]
     for (k1, n1, b1), (k2, n2, b2) in combinations(boxes, 2):
         assert not b1.overlaps(b2), f"{k1} {n1} overlaps {k2} {n2}"

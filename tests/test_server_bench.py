@@ -190,4 +190,3 @@ def test_rest_bench_refuses_a_directory_that_is_no_store(tmp_path: Path) -> None
 
 def test_exposures_path_names_the_asset_by_slug() -> None:
     assert exposures_path(7, dt.date(2026, 1, 1)) == "/api/v1/assets/syn-7/exposures?as_of=2026-01-01"
-

@@ -129,7 +129,9 @@ def browser(base: str) -> Iterator[Any]:
 def page(browser: Any, base: str) -> Iterator[Any]:
     """The browser at desktop size; afterwards, no request may have left this server."""
     browser.set_window_size(1400, 1000)
-    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]}
+    )
     yield browser
     outside = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin))"
@@ -236,12 +238,20 @@ def test_asset_answer_changes_with_the_date_and_the_mode(page: Any, base: str) -
 
     assert "US IEEPA sanctions" in css(page, "#content").text  # contested, kept in strict mode
     Select(css(page, "#mode")).select_by_value("practical")
-    until(page, lambda d: css(d, "#status").text.startswith("Answer for 1 January 2027 (practical mode)"), "the practical answer")
+    until(
+        page,
+        lambda d: css(d, "#status").text.startswith("Answer for 1 January 2027 (practical mode)"),
+        "the practical answer",
+    )
     assert "US IEEPA sanctions" not in css(page, "#content").text
     assert "mode=practical" in page.current_url
 
     page.back()  # the previous answer comes back with its URL
-    until(page, lambda d: css(d, "#status").text.startswith("Answer for 1 January 2027 (strict mode)"), "the strict answer again")
+    until(
+        page,
+        lambda d: css(d, "#status").text.startswith("Answer for 1 January 2027 (strict mode)"),
+        "the strict answer again",
+    )
     assert css(page, "#mode").get_attribute("value") == "strict"
 
 
@@ -308,7 +318,9 @@ def test_sparql_page_runs_an_example(page: Any, base: str) -> None:
 
 
 def test_generic_entity_page_and_dark_theme(page: Any, base: str) -> None:
-    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    page.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}
+    )
     page.get(base + "/explore/authority/us-courts")
     until(page, lambda d: css(d, "h1").text == "US federal and state courts", "the authority page")
     until(page, lambda d: "US CLOUD Act" in css(d, "#content").text, "the instruments it wields")
