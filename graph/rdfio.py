@@ -19,6 +19,7 @@ longarm.graph.errors.RdfSyntaxError: bad.nt:1:35: Unexpected end of file
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Final
 
@@ -91,6 +92,8 @@ def parse_document(
         If neither `media_type` nor the extension of `name` is an RDF format.
     """
     fmt = format_for(name, media_type)
+    if fmt == ox.RdfFormat.RDF_XML:
+        _refuse_declarations(data, name)
     try:
         quads = list(ox.parse(data, fmt, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as exc:
@@ -113,6 +116,33 @@ def parse_file(path: str | Path, base_iri: str | None = None) -> list[ox.Triple]
     except OSError as exc:
         raise UnsupportedFormatError(f"{p}: cannot read file: {exc.strerror}") from None
     return parse_document(data, str(path), base_iri=base_iri or p.resolve().as_uri())
+
+
+#: A document type or entity declaration in XML: "<!DOCTYPE" or "<!ENTITY", in any case.
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _refuse_declarations(data: bytes | str, name: str) -> None:
+    """Refuse RDF/XML that declares a document type or entities, before any parsing.
+
+    RDF/XML never needs them, and nested internal entities ("billion laughs") make a
+    document of under a kilobyte expand without bound: the parser would hold the server's
+    CPU for minutes. Without declarations, parsing is linear in the document's size, which
+    the callers bound (the HTTP body limit; files are read whole).
+
+    >>> _refuse_declarations(b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "x">]><r/>', "x.rdf")
+    Traceback (most recent call last):
+    ...
+    longarm.graph.errors.RdfSyntaxError: x.rdf:2:1: document type and entity declarations are refused in RDF/XML
+    """
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    found = _DECLARATION.search(raw)
+    if found is None:
+        return
+    before = raw[: found.start()]
+    line = before.count(b"\n") + 1
+    column = found.start() - (before.rfind(b"\n") + 1) + 1
+    raise RdfSyntaxError(name, line, column, "document type and entity declarations are refused in RDF/XML")
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

@@ -67,3 +67,15 @@ def test_a_body_within_the_limit_is_read(client: TestClient, store: Store) -> No
     assert r.status_code == 201, r.text
     assert user_graph("small") in store.named_graphs()
     assert len(TURTLE.encode()) <= LIMIT
+
+
+def test_an_rdf_xml_bomb_is_refused_before_parsing(client: TestClient, store: Store) -> None:
+    """A "billion laughs" document of under 1 KB: a 400 naming the declaration, nothing written."""
+    from .test_rdfio import LAUGHS
+
+    before = store.named_graphs()
+    headers = {"content-type": "application/rdf+xml", **AUTH}
+    r = client.put("/graph-store?graph=https://e.org/bomb", content=LAUGHS, headers=headers)
+    assert r.status_code == 400, r.text
+    assert "declarations are refused" in r.json()["detail"]["message"]
+    assert store.named_graphs() == before

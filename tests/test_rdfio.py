@@ -66,3 +66,39 @@ def test_blank_nodes_of_two_documents_never_collide() -> None:
     [a] = parse_document(text, "a.nt")
     [b] = parse_document(text, "b.nt")
     assert a.subject != b.subject
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + b"".join(
+        b' <!ENTITY lol%d "%s">\n' % (i, (b"&lol%s;" % (b"" if i == 1 else str(i - 1).encode())) * 10)
+        for i in range(1, 10)
+    )
+    + b']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="http://e.org/a"><rdf:value>&lol9;</rdf:value></rdf:Description></rdf:RDF>'
+)
+
+
+@pytest.mark.parametrize(
+    ("doc", "line"),
+    [
+        (LAUGHS, 2),  # nested internal entities ("billion laughs"), under 1 KB
+        (b'<?xml version="1.0"?>\n\n<!doctype r SYSTEM "file:///etc/passwd"><r/>', 3),  # an external entity
+        (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<!ENTITY x "y"></rdf:RDF>', 2),
+    ],
+)
+def test_rdf_xml_declarations_are_refused_before_parsing(doc: bytes, line: int) -> None:
+    assert len(doc) < 1024
+    with pytest.raises(RdfSyntaxError) as caught:
+        parse_document(doc, "upload.rdf")
+    assert caught.value.line == line and "declarations are refused" in str(caught.value)
+
+
+def test_rdf_xml_without_declarations_still_parses() -> None:
+    doc = (
+        b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="http://e.org/a"><rdf:value>&lt;!DOCTYPE is text here</rdf:value>'
+        b"</rdf:Description></rdf:RDF>"
+    )
+    [triple] = parse_document(doc, "ok.rdf")
+    assert triple.object.value == "<!DOCTYPE is text here"
