@@ -1,9 +1,10 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol's operations on the store.
 
-A graph is named by its IRI (the Protocol's ``?graph=``). Writes go through the same
-path as ``longarm load``: the RDF is parsed (a syntax error names line and column),
-the store as it would be is validated against the SHACL shapes, and the graph is written
-in one transaction with its provenance record; a failure changes nothing. The graphs
+A graph is named by its IRI (the Protocol's ``?graph=``). Writes go through the one
+write path (:mod:`longarm.graph.write`) as ``longarm load`` does: the RDF is parsed (a
+syntax error names line and column) and validated on what it touches before the write
+lock is taken, then the graph is written in one transaction with its provenance record;
+a failure changes nothing. The graphs
 longarm manages itself (the ontology, the bundled data, provenance and inferences) are
 refused with :class:`~longarm.graph.errors.ProtectedGraphError`. After a write, the
 materialised exposures, if any, are recomputed.
@@ -39,10 +40,10 @@ import uuid
 import pyoxigraph as ox
 
 from .errors import InputError, ProtectedGraphError, UnknownReferenceError, UnsupportedFormatError
-from .loading import Document, document_from_bytes, is_protected_graph, load_documents, unload_graphs, user_graph
-from .materialise import refresh_exposures
+from .loading import Document, document_from_bytes, is_protected_graph, user_graph
 from .rdfio import FORMATS_BY_MEDIA_TYPE
 from .store import Store
+from .write import write_graphs
 
 __all__ = ["delete_graph", "new_graph", "post_graph", "put_graph", "read_graph"]
 
@@ -75,9 +76,8 @@ def put_graph(store: Store, graph: str, body: bytes, media_type: str | None) -> 
         As their names say; the store is then unchanged.
     """
     doc = _parse(graph, body, media_type)
-    with store.write_lock:
-        created = not _exists(store, graph)
-        _write(store, doc)
+    created = not _exists(store, graph)
+    write_graphs(store, [doc])
     return created
 
 
@@ -87,11 +87,11 @@ def post_graph(store: Store, graph: str, body: bytes, media_type: str | None) ->
     Blank nodes of the body are new nodes: they never merge with those already stored.
     """
     doc = _parse(graph, body, media_type)
-    with store.write_lock:
+    with store.write_lock:  # the merge is made of the graph as it is: no other write in between
         created = not _exists(store, graph)
         merged = list(dict.fromkeys([*store.triples(graph), *doc.triples]))
         nt = ox.serialize(merged, format=ox.RdfFormat.N_TRIPLES) or b""
-        _write(store, Document(_BODY, graph, merged, hashlib.sha256(nt).hexdigest()))
+        write_graphs(store, [Document(_BODY, graph, merged, hashlib.sha256(nt).hexdigest())])
     return created
 
 
@@ -109,9 +109,7 @@ def delete_graph(store: Store, graph: str) -> None:
     ------
     ProtectedGraphError, UnknownReferenceError, ValidationError
     """
-    with store.write_lock:
-        unload_graphs(store, [graph])
-        refresh_exposures(store)
+    write_graphs(store, remove=[graph])
 
 
 def _iri(graph: str) -> ox.NamedNode:
@@ -138,9 +136,3 @@ def _parse(graph: str, body: bytes, media_type: str | None) -> Document:
     if not doc.triples:
         raise InputError("the request body holds no triples")
     return doc
-
-
-def _write(store: Store, doc: Document) -> None:
-    report = load_documents(store, [doc])
-    if report.changed:
-        refresh_exposures(store)

@@ -48,6 +48,7 @@ from .errors import InputError, ProtectedGraphError, UnknownReferenceError, Vali
 from .rdfio import parse_document
 from .store import Store
 from .validation import Shapes, bundled_ontology_path
+from .write_scope import write_scope
 
 __all__ = [
     "INFERRED_PREFIX",
@@ -59,6 +60,7 @@ __all__ = [
     "LoadReport",
     "bundled_data_paths",
     "bundled_documents",
+    "check_removable",
     "document_from_bytes",
     "document_from_path",
     "forget_digests",
@@ -66,6 +68,7 @@ __all__ = [
     "load_bundled",
     "load_documents",
     "named_graph",
+    "plan_load",
     "unload_graphs",
     "user_graph",
     "validate_documents",
@@ -145,7 +148,11 @@ def bundled_documents() -> list[Document]:
 
 
 def validate_documents(store: Store, documents: Sequence[Document], shapes: Shapes | None = None) -> None:
-    """Validate the store as it would be after loading `documents`.
+    """Validate the store as it would be after loading `documents` (an empty one removes its graph).
+
+    Only the write's scope is validated (:mod:`longarm.graph.write_scope`): the subjects
+    it touches, those that point to them, and, as context, what they point to. The cost
+    follows the size of the write, not of the store.
 
     Raises
     ------
@@ -153,23 +160,16 @@ def validate_documents(store: Store, documents: Sequence[Document], shapes: Shap
         Listing every violation, each with the file that states its node.
     """
     shapes = shapes or Shapes.bundled()
-    targets = {d.graph for d in documents}
-    context = [
-        g
-        for g in store.named_graphs()
-        if g not in targets and g not in (META_GRAPH, ONTOLOGY_GRAPH) and not g.startswith(INFERRED_PREFIX)
-    ]
-    data = store.to_rdflib(context)
+    replacements = {d.graph: d.triples for d in documents if d.graph != ONTOLOGY_GRAPH}
+    graphs = {
+        g for g in store.named_graphs() if g not in (META_GRAPH, ONTOLOGY_GRAPH) and not g.startswith(INFERRED_PREFIX)
+    }
+    scope = write_scope(store, replacements, graphs | set(replacements))
     files: dict[str, str] = {}
     for doc in documents:
-        if doc.graph == ONTOLOGY_GRAPH:
-            continue
-        nt = ox.serialize(doc.triples, format=ox.RdfFormat.N_TRIPLES)
-        if nt:
-            data.parse(data=nt, format="nt")
         for t in doc.triples:
             files.setdefault(_term_key(t.subject), doc.name)
-    violations = shapes.validate(data, files)
+    violations = [v for v in shapes.validate(scope.data, files) if v.focus_node in scope.focus]
     if violations:
         raise ValidationError(violations)
 
@@ -190,6 +190,33 @@ def load_documents(
     ValidationError
         If the result would break the shapes; the store is then unchanged.
     """
+    report, changed = plan_load(store, documents)
+    if not changed:
+        return report
+    if validate:
+        validate_documents(store, changed, shapes)
+    replaced = {d.graph for d in changed}
+    meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in replaced]
+    for doc in changed:
+        g = ox.NamedNode(doc.graph)
+        meta += [
+            ox.Triple(g, _nn(rdflib.RDF.type), _nn(PROV.Entity)),
+            ox.Triple(g, _nn(_ORIGIN), ox.Literal(Path(doc.name).name)),
+            ox.Triple(g, _nn(_SHA), ox.Literal(doc.sha256)),
+            ox.Triple(g, _nn(_EXTENT), ox.Literal(str(len(doc.triples)))),
+        ]
+    store.replace_graphs({**{d.graph: d.triples for d in changed}, META_GRAPH: meta})
+    return report
+
+
+def plan_load(store: Store, documents: Sequence[Document]) -> tuple[LoadReport, list[Document]]:
+    """What loading `documents` would do (loaded, replaced, unchanged), and the documents that change a graph.
+
+    Raises
+    ------
+    InputError
+        If two documents target the same graph.
+    """
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.graph in seen:
@@ -206,22 +233,29 @@ def load_documents(
             status = "replaced" if doc.graph in previous else "loaded"
             report.graphs[doc.graph] = GraphLoad(doc.graph, doc.name, len(doc.triples), status)
             changed.append(doc)
-    if not changed:
-        return report
-    if validate:
-        validate_documents(store, documents, shapes)
-    replaced = {d.graph for d in changed}
-    meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in replaced]
-    for doc in changed:
-        g = ox.NamedNode(doc.graph)
-        meta += [
-            ox.Triple(g, _nn(rdflib.RDF.type), _nn(PROV.Entity)),
-            ox.Triple(g, _nn(_ORIGIN), ox.Literal(Path(doc.name).name)),
-            ox.Triple(g, _nn(_SHA), ox.Literal(doc.sha256)),
-            ox.Triple(g, _nn(_EXTENT), ox.Literal(str(len(doc.triples)))),
-        ]
-    store.replace_graphs({**{d.graph: d.triples for d in changed}, META_GRAPH: meta})
-    return report
+    return report, changed
+
+
+def check_removable(store: Store, graphs: Sequence[str]) -> None:
+    """Refuse to remove graphs longarm manages itself, or graphs the store does not hold.
+
+    Raises
+    ------
+    ProtectedGraphError
+        For the ontology, the bundled data, the provenance graph and inferred graphs.
+    UnknownReferenceError
+        For a graph the store does not hold, with the closest graph names as suggestions.
+    """
+    present = store.named_graphs()
+    for g in graphs:
+        if is_protected_graph(g):
+            raise ProtectedGraphError(
+                f"graph <{g}> cannot be removed: the ontology, the bundled data, provenance and inferences are "
+                "managed by longarm itself"
+            )
+        if g not in present:
+            close = difflib.get_close_matches(g, [x for x in present if x.startswith(USER_PREFIX)], n=5, cutoff=0.6)
+            raise UnknownReferenceError(g, [(x, x) for x in close], what="named graph")
 
 
 def load_bundled(store: Store, *, validate: bool = True) -> LoadReport:
@@ -258,16 +292,7 @@ def unload_graphs(
     ValidationError
         If the data left would break the shapes; the store is then unchanged.
     """
-    present = store.named_graphs()
-    for g in graphs:
-        if is_protected_graph(g):
-            raise ProtectedGraphError(
-                f"graph <{g}> cannot be removed: the ontology, the bundled data, provenance and inferences are "
-                "managed by longarm itself"
-            )
-        if g not in present:
-            close = difflib.get_close_matches(g, [x for x in present if x.startswith(USER_PREFIX)], n=5, cutoff=0.6)
-            raise UnknownReferenceError(g, [(x, x) for x in close], what="named graph")
+    check_removable(store, graphs)
     if validate:
         validate_documents(store, [Document(g, g, [], "") for g in graphs], shapes)
     removed = {g: store.count_triples(g) for g in graphs}

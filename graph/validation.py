@@ -31,7 +31,7 @@ from ..ontology.namespace import LX, PREFIXES
 from .dates import date_window
 from .errors import LongarmError, Violation
 
-__all__ = ["Shapes", "ShapesError", "bundled_ontology_path", "bundled_shapes_path"]
+__all__ = ["Shapes", "ShapesError", "bundled_ontology_path", "bundled_shapes_path", "short_name"]
 
 _PREFIXES = {PREFIXES[p]: p + ":" for p in ("lx", "rdfs", "rdf", "dcterms", "skos", "xsd")}
 
@@ -146,6 +146,11 @@ def _dates_out_of_order(data: rdflib.Graph, files: Mapping[str, str]) -> list[Vi
                     )
                 )
     return out
+
+
+def short_name(term: object) -> str:
+    """A node as a :class:`~longarm.graph.errors.Violation` names it (``lx:…``, ``<iri>``, ``_:b``)."""
+    return _short(term)
 
 
 def _short(term: object) -> str:

@@ -1,9 +1,10 @@
 """Writing data: load an RDF document into a user graph, or remove a graph (bearer token required).
 
-A load is validated against the SHACL shapes with the rest of the store and written in one
-transaction, as ``longarm load`` does: malformed RDF gives 400 with the line and column, a
-violation 422 with each violation, and the store is then unchanged. After a change the
-materialised exposures, if any, are recomputed.
+A load is validated against the SHACL shapes on what it touches and written in one
+transaction, through the one write path (:mod:`longarm.graph.write`) as ``longarm load``
+is: malformed RDF gives 400 with the line and column, a violation 422 with each
+violation, and the store is then unchanged. After a change the materialised exposures,
+if any, are recomputed.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...graph.errors import InputError, UnsupportedFormatError
-from ...graph.loading import LoadReport, document_from_bytes, load_documents, named_graph, unload_graphs, user_graph
-from ...graph.materialise import refresh_exposures
+from ...graph.loading import LoadReport, document_from_bytes, named_graph, user_graph
 from ...graph.rdfio import FORMATS_BY_MEDIA_TYPE
 from ...graph.store import Store
+from ...graph.write import write_graphs
 from ..deps import StoreDep, WriteTokenDep
 from ..examples import GRAPH_NAMES, data_body
 from ..models import DeleteOut, GraphLoadOut, LoadOut, errors
@@ -26,8 +27,8 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["data"])
 
-# One write at a time (store.write_lock, shared with SPARQL Update and the Graph Store):
-# a load reads the provenance graph, validates, then rewrites it.
+# Every write goes through graph/write.py: parsed and validated (on its scope) before the
+# store's write lock is taken, written under it in one transaction, exposures refreshed.
 _MEDIA = ", ".join(FORMATS_BY_MEDIA_TYPE)
 
 
@@ -69,16 +70,15 @@ def delete_data(
     graph: Annotated[str, Query(max_length=500, description="a graph name or IRI", openapi_examples=GRAPH_NAMES)],
 ) -> DeleteOut:
     target = named_graph(graph)
-    with store.write_lock:
-        removed = unload_graphs(store, [target])
-        refreshed = refresh_exposures(store)
-    return DeleteOut(graph=target, triples_removed=removed[target], refreshed_exposures=refreshed)
+    result = write_graphs(store, remove=[target])
+    return DeleteOut(
+        graph=target, triples_removed=result.removed[target], refreshed_exposures=result.refreshed_exposures
+    )
 
 
 def _load(store: Store, graph: str, body: bytes, media: str) -> tuple[LoadReport, int | None]:
-    doc = document_from_bytes(body, "request body", graph, media)
+    doc = document_from_bytes(body, "request body", graph, media)  # parsed before any lock is taken
     if not doc.triples:
         raise InputError("the request body holds no triples")
-    with store.write_lock:
-        report = load_documents(store, [doc])
-        return report, refresh_exposures(store) if report.changed else None
+    result = write_graphs(store, [doc])
+    return result.report, result.refreshed_exposures

@@ -1,0 +1,102 @@
+"""The one write path: validate, write, log the change, refresh the inferred graph.
+
+Every write of data — ``longarm load``, an upload to ``/api/v1/data``, a Graph Store
+``PUT``/``POST``/``DELETE``, a removal — goes through :func:`write_graphs`:
+
+1. **Validate, outside the lock.** The documents are already parsed (by the caller, also
+   outside the lock); the store as it would be is validated on the write's scope
+   (:mod:`longarm.graph.write_scope`), which costs what the write weighs. Readers and
+   other writers are not held meanwhile.
+2. **Write, under the store's write lock, in one transaction**, with the provenance
+   records (:func:`~longarm.graph.loading.load_documents`); the store logs the subjects
+   it changed, from which the projection is patched. If another write committed since
+   step 1, the validation is made again under the lock first, so what is written was
+   validated against what it is written on.
+3. **Refresh** the materialised exposures, if the store has them.
+
+A write either commits whole or changes nothing, also when the process is stopped in the
+middle (Oxigraph's transaction). SPARQL updates take the same lock and refresh
+(:mod:`longarm.graph.sparql_update`); they are not validated against the shapes.
+
+Examples
+--------
+>>> from longarm.graph.store import Store
+>>> from longarm.graph.loading import Document, user_graph
+>>> from longarm.graph.rdfio import parse_document
+>>> store = Store.in_memory()
+>>> label = b'<https://e.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .'
+>>> doc = Document("a.nt", user_graph("a"), parse_document(label, "a.nt"), "sha-a")
+>>> write_graphs(store, [doc]).report.changed
+True
+>>> write_graphs(store, [doc]).report.changed  # the same document again: nothing written
+False
+>>> write_graphs(store, remove=[user_graph("a")]).removed
+{'https://w3id.org/longarm/graph/user/a': 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .loading import (
+    Document,
+    LoadReport,
+    check_removable,
+    load_documents,
+    plan_load,
+    unload_graphs,
+    validate_documents,
+)
+from .materialise import refresh_exposures
+from .store import Store
+from .validation import Shapes
+
+__all__ = ["WriteResult", "write_graphs"]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: the load report, the triples removed per graph, the exposures refreshed (None: none kept)."""
+
+    report: LoadReport = field(default_factory=LoadReport)
+    removed: dict[str, int] = field(default_factory=dict)
+    refreshed_exposures: int | None = None
+
+
+def write_graphs(
+    store: Store,
+    documents: Sequence[Document] = (),
+    *,
+    remove: Sequence[str] = (),
+    validate: bool = True,
+    shapes: Shapes | None = None,
+) -> WriteResult:
+    """Replace the graphs of `documents`, or remove the graphs `remove`: validated, each in one transaction.
+
+    Documents whose content the store already holds (by digest) are not written again.
+
+    Raises
+    ------
+    InputError, ProtectedGraphError, UnknownReferenceError
+        As :func:`~longarm.graph.loading.load_documents` and
+        :func:`~longarm.graph.loading.unload_graphs` do.
+    ValidationError
+        If the store as it would be breaks the shapes; nothing is written.
+    """
+    check_removable(store, remove)
+    _, changed = plan_load(store, documents)
+    replacements = [*changed, *(Document(g, g, [], "") for g in remove)]
+    if not replacements:
+        return WriteResult(load_documents(store, documents, validate=False))  # nothing changes: the report only
+    version = store.version()
+    if validate:
+        validate_documents(store, replacements, shapes)  # the long part: nothing is held
+    with store.write_lock:
+        if validate and store.version() != version:  # another write came first: validate on what is there now
+            validate_documents(store, replacements, shapes)
+        removed = unload_graphs(store, list(remove), validate=False) if remove else {}
+        report = load_documents(store, documents, validate=False) if documents else LoadReport()
+        changed = bool(removed) or report.changed
+        refreshed = refresh_exposures(store) if changed else None
+    return WriteResult(report, removed, refreshed)
