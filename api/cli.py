@@ -1,7 +1,15 @@
 """The ``longarm`` command line: each command is a thin call into ``longarm.graph``.
 
 Exit codes: 0 success, 1 the data breaks the shapes (or a check failed), 2 bad input
-(syntax error, unknown file, malformed query), 3 the store cannot be used.
+(syntax error, unknown file, malformed query), 3 the store cannot be used (held by a
+running server for a write, or without data).
+
+Beside a running ``longarm serve``, which holds the store, the read commands (compel,
+chain, reach, stats, query, export, validate) read it through a private checkpoint
+(:meth:`~longarm.graph.store.Store.open_beside`); the write commands (load, infer, serve)
+say how to write through the server instead. A read command on an empty store loads the
+bundled dataset first if it is the default store, as ``longarm serve`` does, and
+otherwise says what to run. See ``docs/cli-and-server.md``.
 """
 
 from __future__ import annotations
@@ -14,23 +22,33 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 from ..graph.charts import exposure_svg, ownership_svg
 from ..graph.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
-from ..graph.errors import InputError, LongarmError, QueryError, StoreError, ValidationError, WrongKindError
+from ..graph.errors import (
+    InputError,
+    LongarmError,
+    QueryError,
+    StoreError,
+    StoreInUseError,
+    ValidationError,
+    WrongKindError,
+)
 from ..graph.export import FORMATS as EXPORT_FORMATS
 from ..graph.export import serialize
 from ..graph.loading import (
     Document,
     LoadReport,
+    bundled_documents,
     document_from_path,
     load_bundled,
-    load_documents,
     validate_documents,
 )
-from ..graph.materialise import EXPOSURE_GRAPH, materialise_exposures, refresh_exposures
+from ..graph.materialise import EXPOSURE_GRAPH, materialise_exposures
 from ..graph.ownership import DEFAULT_MAX_DEPTH, ownership_chain
 from ..graph.projection import projection_for
+from ..graph.rdfio import format_for
 from ..graph.reach import MODES, AssetSpec, compel, instrument_reach
 from ..graph.report import (
     answer_to_dict,
@@ -44,6 +62,7 @@ from ..graph.resolve import Resolved, describe_asset_resolved, resolve_ref
 from ..graph.stats import store_stats
 from ..graph.store import Store
 from ..graph.validation import Shapes
+from ..graph.write import write_graphs
 from ..ontology.namespace import graph_iri, split_entity_iri
 from .formats import RESULT_FORMATS, render
 from .settings import Settings
@@ -144,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmarks at synthetic scale (see benchmarks/)")
     p.add_argument(
-        "bench_args", nargs=argparse.REMAINDER, help="'compel', 'sparql' or 'rest' and its options (--help for them)"
+        "bench_args",
+        nargs=argparse.REMAINDER,
+        help="'compel', 'sparql', 'rest' or 'write' and its options (--help for them)",
     )
     p.set_defaults(func=cmd_bench)
 
@@ -172,7 +193,8 @@ def _date(text: str) -> dt.date:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env().with_(store_path=args.store)
+    named = args.store is not None
+    settings = Settings.from_env().with_(store_path=args.store, store_is_default=False if named else None)
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
         return func(args, settings)
@@ -198,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     docs = _documents(args.files)
-    store = Store.in_memory() if args.alone or not settings.store_path.exists() else Store.open(settings.store_path)
+    alone = args.alone or not _is_store(settings.store_path)
+    store = Store.in_memory() if alone else _open_to_read(settings.store_path)
     validate_documents(store, docs, Shapes.bundled())
     triples = sum(len(d.triples) for d in docs)
     print(f"ok: {len(docs)} file(s), {triples} triples conform to the shapes")
@@ -210,16 +233,16 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("--graph takes exactly one FILE")
     if not args.files and not args.bundled:
         raise InputError("give FILE arguments or --bundled")
-    store = Store.open(settings.store_path)
-    if args.bundled:
-        _print_report(load_bundled(store))
-    if args.files:
-        graph = str(graph_iri(args.graph)) if args.graph else None
-        docs = [document_from_path(f, graph) for f in args.files]
-        _print_report(load_documents(store, docs))
-    refreshed = refresh_exposures(store)
-    if refreshed is not None:
-        print(f"refreshed {refreshed} inferred exposures")
+    graph = str(graph_iri(args.graph)) if args.graph else None
+    docs = [document_from_path(f, graph) for f in args.files]  # a syntax error first, store or not
+    store = _open_to_write(args, settings, docs)
+    refreshed = []
+    for batch in ([bundled_documents()] if args.bundled else []) + ([docs] if docs else []):
+        result = write_graphs(store, batch)  # validated on what it touches, then written (graph/write.py)
+        _print_report(result.report)
+        refreshed.append(result.refreshed_exposures)
+    if any(n is not None for n in refreshed):
+        print(f"refreshed {[n for n in refreshed if n is not None][-1]} inferred exposures")
     return 0
 
 
@@ -227,14 +250,17 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     if (args.sparql is None) == (args.file is None):
         raise InputError("give the query as an argument or with --file, not both")
     text = args.sparql if args.file is None else args.file.read_text(encoding="utf-8")
-    store = Store.open(settings.store_path)
-    out = render(store.query(text), args.format).replace("\r\n", "\n")  # CSV/TSV use CRLF; a terminal wants LF
+    store = _open_for_reading(args, settings, require_data=False)
+    result = store.query(text)  # a malformed query is said first, data or not
+    if not store.named_graphs():
+        raise StoreError(_no_data(args, settings))
+    out = render(result, args.format).replace("\r\n", "\n")  # CSV/TSV use CRLF; a terminal wants LF
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    stats = store_stats(Store.open(settings.store_path))
+    stats = store_stats(_open_for_reading(args, settings))
     if args.format == "json":
         print(
             json.dumps(
@@ -264,7 +290,7 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
     described = args.provider or args.service
     if (args.asset is None) == (not described):
         raise InputError("name a stored ASSET, or describe one with --provider or --service (not both)")
-    p = projection_for(Store.open(settings.store_path))
+    p = projection_for(_open_for_reading(args, settings))
     as_of = args.as_of or dt.date.today()
     target: str | AssetSpec
     resolved: list[Resolved]
@@ -289,7 +315,7 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chain(args: argparse.Namespace, settings: Settings) -> int:
-    p = projection_for(Store.open(settings.store_path))
+    p = projection_for(_open_for_reading(args, settings))
     resolved = resolve_ref(p, args.org, "org")
     org = resolved.iri
     as_of = args.as_of or dt.date.today()
@@ -307,7 +333,7 @@ def cmd_chain(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reach(args: argparse.Namespace, settings: Settings) -> int:
-    p = projection_for(Store.open(settings.store_path))
+    p = projection_for(_open_for_reading(args, settings))
     resolved = resolve_ref(p, args.instrument, "instrument")
     ins = resolved.iri
     as_of = args.as_of or dt.date.today()
@@ -326,7 +352,7 @@ def cmd_reach(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_infer(args: argparse.Namespace, settings: Settings) -> int:
-    store = Store.open(settings.store_path)
+    store = _open_to_write(args, settings)
     as_of = args.as_of or dt.date.today()
     n = materialise_exposures(store, as_of, args.mode)
     print(f"wrote {n} exposures as of {as_of.isoformat()} ({args.mode} mode) to <{EXPOSURE_GRAPH}>")
@@ -335,9 +361,11 @@ def cmd_infer(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     fmt = args.format or _export_format(args.output)
-    store = Store.open(settings.store_path)
+    store = _open_for_reading(args, settings)
     center = resolve_center(projection_for(store), args.ref) if args.ref is not None else None
     g = entity_graph(store, center, as_of=args.as_of or dt.date.today(), depth=args.depth)
+    if g.number_of_nodes() == 0:
+        raise StoreError(f"nothing to export: {g.graph['name']} has no entities")
     data = serialize(store, g, fmt, center)
     if args.output is None:
         text = data.decode("utf-8")
@@ -366,7 +394,7 @@ def _export_format(output: Path | None) -> str:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     rest = list(args.bench_args)
-    names = ("compel", "sparql", "rest")
+    names = ("compel", "sparql", "rest", "write")
     if not rest or rest[0] not in names:
         raise InputError(f"usage: longarm bench {{{','.join(names)}}} [options]; try 'longarm bench compel --help'")
     # The benchmark stack is not needed elsewhere: imported here.
@@ -374,6 +402,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from ..benchmarks.servers import main as bench_main
     elif rest[0] == "rest":
         from ..benchmarks.rest import main as bench_main
+    elif rest[0] == "write":
+        from ..benchmarks.write import main as bench_main
     else:
         from ..benchmarks.compel import main as bench_main
 
@@ -383,7 +413,111 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .server import serve  # imported here: the server stack is not needed by other commands
 
+    store = _open_to_write(args, settings)  # says so at once if another server holds the store
+    del store  # closed: the server opens it again
     return serve(settings.with_(host=args.host, port=args.port, access_log=args.access_log))
+
+
+# ---------------------------------------------------------------------- the store
+
+
+def _is_store(path: Path) -> bool:
+    """Whether there is an on-disk store at `path` (RocksDB's ``CURRENT`` file)."""
+    return (path / "CURRENT").is_file()
+
+
+def _open_to_read(path: Path) -> Store:
+    """The store at `path` for reading: opened as usual if free, else read-only beside the process that holds it."""
+    try:
+        return Store.open(path)
+    except StoreInUseError:
+        return Store.open_beside(path)
+
+
+def _open_for_reading(args: argparse.Namespace, settings: Settings, *, require_data: bool = True) -> Store:
+    """The store of a read command (compel, chain, reach, stats, query, export), with data in it.
+
+    Opened as usual when no other process holds it (a projection snapshot may then be
+    saved beside it), else read-only through a checkpoint (a running ``longarm serve``
+    holds it): :meth:`Store.open_beside`. An empty store gets the bundled dataset first
+    when it is the default one and this process holds it, as ``longarm serve`` does on
+    first start, with a line on standard error; otherwise it is a :class:`StoreError`
+    saying what to run (with `require_data` False, the caller says it: ``query`` first
+    reports a malformed query). No store is made at a path that holds none but the default.
+    """
+    path = settings.store_path
+    if not settings.store_is_default and not _is_store(path):
+        if require_data:
+            raise StoreError(_no_data(args, settings))
+        return Store.in_memory()  # nothing there: an empty store, without making one
+    store = _open_to_read(path)
+    if store.named_graphs():
+        return store
+    if settings.store_is_default and not store.read_only:
+        _note(f"the store at {path} is empty: loading the bundled dataset into it first, as `longarm serve` does")
+        report = load_bundled(store)
+        triples = sum(g.triples for g in report.graphs.values())
+        _note(f"loaded {triples} triples in {len(report.graphs)} graphs (`longarm load --bundled` refreshes them)")
+        return store
+    if require_data:
+        raise StoreError(_no_data(args, settings))
+    return store
+
+
+def _no_data(args: argparse.Namespace, settings: Settings) -> str:
+    """The message of a read command on a store without data: what to run."""
+    command = _longarm(args)
+    return (
+        f"the store at {settings.store_path} has no data: load the bundled dataset with "
+        f"`{command} load --bundled` (or your own files with `{command} load FILE…`)"
+    )
+
+
+def _longarm(args: argparse.Namespace) -> str:
+    """``longarm`` as this command was called, with its ``--store``: the start of a command to suggest."""
+    return "longarm" if args.store is None else f"longarm --store {shlex.quote(str(args.store))}"
+
+
+def _open_to_write(args: argparse.Namespace, settings: Settings, docs: Sequence[Document] = ()) -> Store:
+    """The store of a write command (load, infer, serve); if another process holds it, how to write instead."""
+    try:
+        return Store.open(settings.store_path)
+    except StoreInUseError as exc:
+        raise StoreError(_held(exc, args, settings, docs)) from None
+
+
+def _held(exc: StoreInUseError, args: argparse.Namespace, settings: Settings, docs: Sequence[Document]) -> str:
+    """What to do when a write command finds its store held by another process (a running server)."""
+    if args.command == "serve":
+        return f"{exc}: stop that server, or serve another store (`longarm --store DIR serve`)"
+    said = f"{exc}: `longarm {args.command}` cannot write it meanwhile."
+    if args.command != "load":
+        return (
+            f"{said} The server cannot run it: stop the server, run `{_longarm(args)} {args.command}`, "
+            "and start the server again."
+        )
+    lines = [said]
+    if args.bundled:
+        lines.append(
+            "The server loads the bundled dataset when it starts on an empty store; to refresh it, "
+            f"stop the server, run `{_longarm(args)} load --bundled`, and start the server again."
+        )
+    if docs:
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        base = f"http://{host}:{settings.port}"
+        lines.append(
+            f"Write through the server ({base}, or the address it printed), with the write token it was "
+            "started with (LONGARM_WRITE_TOKEN), one request a file:"
+        )
+        for doc in docs:
+            url = f"{base}/graph-store?graph={quote(doc.graph, safe=':/')}"
+            media = format_for(doc.name).media_type
+            lines.append(
+                f'  curl -X PUT {shlex.quote(url)} -H "Authorization: Bearer $LONGARM_WRITE_TOKEN" '
+                f"-H {shlex.quote('Content-Type: ' + media)} --data-binary {shlex.quote('@' + doc.name)}"
+            )
+        lines.append("or stop the server and run this command again.")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -452,6 +586,10 @@ def _where_to_ask(exc: WrongKindError) -> str:
 
 def _err(message: str) -> None:
     print(f"longarm: error: {message}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(f"longarm: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

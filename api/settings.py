@@ -41,6 +41,9 @@ class Settings:
     query_workers: int = 2
     max_body: int = 64 * 1024 * 1024
     access_log: bool = False
+    #: True when `store_path` is the default place (neither ``LONGARM_STORE`` nor ``--store``
+    #: names one): read commands then load the bundled dataset into it if it is empty.
+    store_is_default: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +60,7 @@ class Settings:
             query_workers=int(e.get("LONGARM_QUERY_WORKERS", "2")),
             max_body=int(e.get("LONGARM_MAX_BODY", str(64 * 1024 * 1024))),
             access_log=e.get("LONGARM_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
+            store_is_default=not e.get("LONGARM_STORE"),
         )
 
     def with_(self, **changes: object) -> Settings:

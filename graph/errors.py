@@ -19,6 +19,7 @@ each family to one HTTP status, once, in ``api/``; the CLI maps them to exit cod
     ├── QueryError                  a SPARQL query or update is malformed (HTTP 400)
     ├── QueryTimeoutError           a query ran past its deadline and was stopped (HTTP 503)
     └── StoreError                  the store cannot be opened or written (HTTP 503)
+        └── StoreInUseError         another process holds the on-disk store (a running server)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
     "RdfSyntaxError",
     "ResolutionError",
     "StoreError",
+    "StoreInUseError",
     "UnknownReferenceError",
     "UnsupportedFormatError",
     "ValidationError",
@@ -189,3 +191,15 @@ class QueryTimeoutError(LongarmError):
 
 class StoreError(LongarmError):
     """The store cannot be opened, read or written."""
+
+
+class StoreInUseError(StoreError):
+    """Another process holds the on-disk store at `path` (RocksDB's lock), e.g. a running ``longarm serve``.
+
+    It cannot be opened for writing meanwhile; it can be read beside that process
+    (:meth:`~longarm.graph.store.Store.open_beside`).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"the store at {path} is held by another process (a running `longarm serve`?)")

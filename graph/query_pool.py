@@ -36,6 +36,9 @@ Examples
 >>> answer = answer_query(store, task)
 >>> answer.body, answer.truncated, answer.count
 (b'o\\r\\nx\\r\\n', True, 1)
+>>> relative = QueryTask("SELECT ?x WHERE { BIND(<a> AS ?x) }", "text/csv", base_iri="https://e.org/sparql")
+>>> answer_query(store, relative).body
+b'x\\r\\nhttps://e.org/a\\r\\n'
 """
 
 from __future__ import annotations
@@ -77,7 +80,9 @@ class QueryTask:
 
     `default_graphs` and `named_graphs` are the Protocol's dataset (None: not given); when
     neither is given, the query's own ``FROM`` clauses or else the union of all graphs make
-    the default graph.
+    the default graph. Relative IRIs in the query are resolved against `base_iri` (the
+    server gives the endpoint's own IRI), unless the query declares its own ``BASE``;
+    without one, a relative IRI is a syntax error.
     """
 
     text: str
@@ -85,6 +90,7 @@ class QueryTask:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     cap: int = 10_000
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +109,16 @@ def answer_query(store: Store, task: QueryTask) -> QueryAnswer:
     Raises
     ------
     QueryError
-        For SERVICE or LOAD, a syntax error, or an invalid graph IRI.
+        For SERVICE or LOAD, a syntax error, or an invalid graph IRI or base IRI.
     StoreError
         If the store fails while the query runs.
     """
     check_no_outbound(task.text)
     try:
-        result = store.query(task.text, default_graphs=task.default_graphs, named_graphs=task.named_graphs)
-    except ValueError as exc:  # an invalid IRI in the dataset
+        result = store.query(
+            task.text, default_graphs=task.default_graphs, named_graphs=task.named_graphs, base_iri=task.base_iri
+        )
+    except ValueError as exc:  # an invalid IRI in the dataset, or an invalid base IRI
         raise QueryError(str(exc)) from None
     # Oxigraph's result objects must be dropped on the thread that made them: serialise
     # here and release the result before any error leaves this frame.

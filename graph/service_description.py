@@ -45,7 +45,11 @@ _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 
 
 def service_description(store: Store, endpoint: str, *, title: str = "longarm") -> list[ox.Triple]:
-    """The description of the SPARQL service at `endpoint` over `store`."""
+    """The description of the SPARQL service at `endpoint` over `store`.
+
+    The server gives the endpoint's own IRI, the one relative IRIs in queries and updates
+    are resolved against (:func:`~longarm.api.routes.sparql.endpoint_iri`).
+    """
     service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
     out = [
         _t(service, _RDF_TYPE, _n(SD + "Service")),

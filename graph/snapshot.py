@@ -66,10 +66,11 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
     store has been written since, the projection may mix old and new facts and is not
     saved. The file is written under a temporary name and renamed, so a reader never
     sees half of it. The projection's memo and indexes are not saved
-    (:meth:`~longarm.graph.projection.Projection.__getstate__`).
+    (:meth:`~longarm.graph.projection.Projection.__getstate__`). Nothing is saved for a
+    read-only store (one that another process holds): the snapshot is its holder's to write.
     """
     path, current = snapshot_path(store), store.revision()
-    if path is None or current is None or (revision is not None and revision != current):
+    if path is None or current is None or store.read_only or (revision is not None and revision != current):
         return False
     revision = current
     temp = path.with_name(path.name + f".{os.getpid()}.tmp")

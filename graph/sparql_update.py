@@ -3,7 +3,9 @@
 An update is one Oxigraph transaction: it applies whole or not at all. Before it runs,
 ``LOAD`` and ``SERVICE`` are refused (the server fetches no URL) and the Protocol's
 ``using-graph-uri`` / ``using-named-graph-uri`` become ``USING`` / ``USING NAMED``
-clauses (:func:`~longarm.graph.sparql_guard.add_using`). After it:
+clauses (:func:`~longarm.graph.sparql_guard.add_using`). Relative IRIs are resolved
+against `base_iri` (the server gives the endpoint's own IRI), unless the update declares
+its own ``BASE``. After it:
 
 - the store's version changes (:meth:`Store.touch`), so caches and query workers see
   the change;
@@ -25,6 +27,9 @@ Examples
 >>> apply_update(store, "INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/a> rdfs:label 'A' } }")
 >>> store.count_triples("https://e.org/g")
 1
+>>> apply_update(store, "INSERT DATA { GRAPH <h> { <a> rdfs:label 'A' } }", base_iri="https://e.org/sparql")
+>>> store.count_triples("https://e.org/h")
+1
 >>> apply_update(store, "LOAD <http://127.0.0.1:9/data.ttl>")
 Traceback (most recent call last):
 ...
@@ -43,19 +48,27 @@ from .store import Store
 __all__ = ["apply_update"]
 
 
-def apply_update(store: Store, update: str, *, using: Sequence[str] = (), using_named: Sequence[str] = ()) -> None:
+def apply_update(
+    store: Store,
+    update: str,
+    *,
+    using: Sequence[str] = (),
+    using_named: Sequence[str] = (),
+    base_iri: str | None = None,
+) -> None:
     """Run a SPARQL update (see the module docstring for what follows it).
 
     Raises
     ------
     QueryError
-        For a syntax error, LOAD or SERVICE, an operation that fails (``DROP GRAPH`` of a
-        graph that does not exist), or USING/WITH together with `using`/`using_named`.
+        For a syntax error (a relative IRI without `base_iri` or ``BASE`` is one), LOAD
+        or SERVICE, an operation that fails (``DROP GRAPH`` of a graph that does not
+        exist), an invalid `base_iri`, or USING/WITH together with `using`/`using_named`.
     StoreError
         If the store cannot be written.
     """
     text = add_using(update, using, using_named)
     with store.write_lock:
-        store.update(text)
+        store.update(text, base_iri=base_iri)
         forget_digests(store)
         refresh_exposures(store)

@@ -22,8 +22,13 @@ Examples
 from __future__ import annotations
 
 import os
+import random
+import shutil
+import tempfile
 import threading
+import time
 import uuid
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -34,7 +39,7 @@ import rdflib
 
 from ..ontology.namespace import INFERRED_PREFIX, META_GRAPH, PREFIXES
 from .change_log import ChangeLog, Subject
-from .errors import QueryError, StoreError
+from .errors import QueryError, StoreError, StoreInUseError
 from .sparql_guard import check_no_outbound, declares_dataset
 from .update_targets import written_graphs
 
@@ -45,14 +50,23 @@ Term = Subject | ox.Literal
 #: :meth:`Store.changed_subjects`): its readers re-read everything.
 CHANGE_LOG_SUBJECTS = 20_000
 _CHANGE_LOG_LENGTH = 64
+#: How long :meth:`Store.open_beside` keeps trying to checkpoint a store its holder keeps writing, in seconds.
+_CHECKPOINT_PATIENCE = 10.0
 
 
 class Store:
     """A quad store with named graphs per source; see the module docstring."""
 
-    def __init__(self, inner: ox.Store, path: Path | None = None) -> None:
+    def __init__(
+        self, inner: ox.Store, path: Path | None = None, *, read_only: bool = False, revision: str | None = None
+    ) -> None:
         self._inner = inner
         self.path = path
+        #: True for a store opened to read only (:meth:`open_read_only`, :meth:`open_beside`):
+        #: every write is refused, and nothing is written beside it (revision, change log,
+        #: projection snapshot).
+        self.read_only = read_only
+        self._pinned_revision = revision
         self._generation = 0
         # One entry per generation: the subjects whose statements that step changed
         # (None: unknown). Contiguous; the oldest entries are dropped.
@@ -86,6 +100,8 @@ class Store:
         after they write: a snapshot built while a write is under way is saved under a
         revision that no longer holds once it is done.
         """
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} is open read-only: it cannot be written")
         self._generation += 1
         self._changes.append((self._generation, subjects))
         if self.path is None or not revise:
@@ -123,9 +139,9 @@ class Store:
         """Drop the change log's steps that do not lead on from `revision`.
 
         Called once what is derived from the store is saved for `revision`: older steps
-        can no longer serve.
+        can no longer serve. Nothing is dropped from a read-only store: its log is not its own.
         """
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._log().prune(revision)
 
     def _log(self) -> ChangeLog:
@@ -175,14 +191,12 @@ class Store:
         Kept beside an on-disk store (``<store>.revision``), so it survives restarts and
         keys on-disk snapshots of derived data (:mod:`longarm.graph.snapshot`). None in
         memory, and before the first write through this class (e.g. a store another tool
-        filled: such writes are not seen).
+        filled: such writes are not seen). A read-only store answers the revision read just
+        before it was opened: its content is at least that recent.
         """
-        if self.path is None:
-            return None
-        try:
-            return self._revision_path().read_text(encoding="ascii").strip() or None
-        except OSError:
-            return None
+        if self.read_only:
+            return self._pinned_revision
+        return None if self.path is None else _read_revision(self.path)
 
     def _revision_path(self) -> Path:
         assert self.path is not None
@@ -192,26 +206,92 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
-        """Open (creating if needed) an on-disk store at `path`."""
+        """Open (creating if needed) an on-disk store at `path`, to read and write it.
+
+        Raises
+        ------
+        StoreInUseError
+            If another process holds the store (a running ``longarm serve``): RocksDB lets
+            one process at a time open it so. :meth:`open_beside` reads it meanwhile.
+        StoreError
+            If it cannot be opened for another reason.
+        """
         p = Path(path)
         try:
             p.mkdir(parents=True, exist_ok=True)
             store = cls(ox.Store(str(p)), p)
         except OSError as exc:
+            if _locked_by_another_process(exc):
+                raise StoreInUseError(str(p)) from exc
             raise StoreError(f"cannot open the store at {p}: {exc}") from exc
         return store
 
     @classmethod
     def open_read_only(cls, path: str | Path) -> Store:
-        """Open an on-disk store read-only, as it is now, while another process may write it.
+        """Open an on-disk store read-only, as it is now, for a store no other process writes.
 
         The store is a snapshot of the moment it was opened: reopen it to see later writes.
+        Used on checkpoints (:meth:`open_beside`, :mod:`~longarm.graph.query_pool`):
+        reading the live directory of a store another process writes can fail once that
+        process compacts away a file this one has not opened yet.
         """
         p = Path(path)
+        revision = _read_revision(p)  # before opening: the content is at least this recent
         try:
-            return cls(ox.Store.read_only(str(p)), p)
+            return cls(ox.Store.read_only(str(p)), p, read_only=True, revision=revision)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {p} read-only: {exc}") from exc
+
+    @classmethod
+    def open_beside(cls, path: str | Path) -> Store:
+        """Open, read-only, a store that another process holds and may be writing (a running server).
+
+        Reads a private checkpoint of it (:meth:`pyoxigraph.Store.backup` of a read-only
+        view: hard links to its immutable files, a few milliseconds), so that files the
+        other process compacts away meanwhile are still there to read. Opening a view of a
+        store that another process writes can meet a file that process has just removed
+        (a flushed log, a compacted table): that fails with an error, and the checkpoint is
+        made again, after a short random pause, for up to :data:`_CHECKPOINT_PATIENCE`
+        seconds (a server written several times a second). The checkpoint goes to a temporary
+        directory on the store's file system (the system's if it is the same, else beside
+        the store; elsewhere RocksDB would copy the files), and is removed when the store
+        object is collected or the process exits.
+
+        The store is the holder's as of the moment it was opened (a write under way may or
+        may not be in it); :attr:`path` is still the store's own, so the projection
+        snapshot and change log kept beside it are read, but nothing is written there.
+
+        Raises
+        ------
+        StoreError
+            If there is no store at `path`, or no checkpoint could be made in time.
+        """
+        p = Path(path)
+        if not (p / "CURRENT").is_file():
+            raise StoreError(f"there is no store at {p}")
+        scratch = _scratch_dir(p)
+        deadline, attempt = time.monotonic() + _CHECKPOINT_PATIENCE, 0
+        while True:
+            target = scratch / f"checkpoint-{attempt}"
+            revision = _read_revision(p)  # before the view: its content is at least this recent
+            try:
+                ox.Store.read_only(str(p)).backup(str(target))  # the view is closed at once
+                inner = ox.Store.read_only(str(target))
+                break
+            except (OSError, RuntimeError) as exc:  # a file removed under the view: again
+                shutil.rmtree(target, ignore_errors=True)
+                attempt += 1
+                if time.monotonic() >= deadline:
+                    shutil.rmtree(scratch, ignore_errors=True)
+                    raise StoreError(
+                        f"cannot read the store at {p} beside the process that holds it, which kept "
+                        f"changing it for {_CHECKPOINT_PATIENCE:.0f} s ({attempt} tries; the last: {exc})"
+                    ) from exc
+                time.sleep(random.uniform(0.0, min(0.2, 0.005 * 2**attempt)))  # out of step with the writes
+        store = cls(inner, p, read_only=True, revision=revision)
+        # Removed when the store is collected, or at exit (Linux keeps open files readable).
+        weakref.finalize(store, shutil.rmtree, str(scratch), ignore_errors=True)
+        return store
 
     @classmethod
     def in_memory(cls) -> Store:
@@ -224,8 +304,8 @@ class Store:
         return self._inner
 
     def flush(self) -> None:
-        """Write buffered data to disk (a no-op in memory)."""
-        if self.path is not None:
+        """Write buffered data to disk (a no-op in memory or read-only)."""
+        if self.path is not None and not self.read_only:
             self._inner.flush()
 
     # ------------------------------------------------------------------ reading
@@ -279,15 +359,18 @@ class Store:
         union: bool = True,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> Any:
         """Run a SPARQL query; variables in `bindings` are substituted as values.
 
         The prefixes of :data:`~longarm.ontology.namespace.PREFIXES` are declared.
+        Relative IRIs are resolved against `base_iri` (the query's own ``BASE`` wins);
+        without it, a relative IRI is a syntax error.
         The default graph is `default_graphs` if given, else the dataset the query
         declares (``FROM``, ``FROM NAMED``), else the union of all graphs if `union`.
         Returns Oxigraph's result object (solutions, boolean or triples).
         """
-        kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+        kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": base_iri}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:
@@ -314,8 +397,8 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL update in one transaction, with the prefixes of :meth:`query` declared.
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction, with the prefixes and `base_iri` as in :meth:`query`.
 
         ``LOAD`` (which would fetch a URL) and ``SERVICE`` are refused with a
         :class:`QueryError`, see :func:`~longarm.graph.sparql_guard.check_no_outbound`.
@@ -324,13 +407,13 @@ class Store:
         after it, for :meth:`changed_subjects`; "unknown" when its text cannot tell.
         """
         check_no_outbound(update)
-        graphs = written_graphs(update)
+        graphs = written_graphs(update, base_iri=base_iri)
         observed = None if graphs is None else fact_graphs(graphs)
         before = None if observed is None else self._subjects_of(observed)
         self.touch(subjects=frozenset())
         changed: frozenset[Subject] | None = None
         try:
-            self._inner.update(update, prefixes=PREFIXES)
+            self._inner.update(update, prefixes=PREFIXES, base_iri=base_iri)
             after = None if observed is None or before is None else self._subjects_of(observed)
             changed = _union(before, after)
         except SyntaxError as exc:
@@ -392,6 +475,45 @@ class Store:
             if len(out) > CHANGE_LOG_SUBJECTS:
                 return None
         return frozenset(out)
+
+
+def _read_revision(path: Path) -> str | None:
+    """The revision recorded beside the on-disk store at `path` (see :meth:`Store.revision`)."""
+    try:
+        return path.with_name(path.name + ".revision").read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def _locked_by_another_process(exc: OSError) -> bool:
+    """Whether opening a store failed on its lock, held by another process.
+
+    RocksDB says "While lock file: <store>/LOCK: <reason>" when its lock call fails (the
+    file is locked by another process), and "lock hold by current process" when this
+    process has the store open already: that one is a bug here, not a server.
+    """
+    message = str(exc)
+    return "While lock file" in message and "current process" not in message
+
+
+def _scratch_dir(path: Path) -> Path:
+    """A new temporary directory on the file system of the store at `path`, for a checkpoint of it.
+
+    The system's temporary directory if it is on the same device, else one beside the store
+    (hard links need the same file system); the system's as a last resort (RocksDB then
+    copies the files).
+    """
+    system = Path(tempfile.gettempdir())
+    prefix = path.name + ".reader-"
+    try:
+        if system.stat().st_dev != path.stat().st_dev:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=path.parent))
+    except OSError:
+        pass
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=system))
+    except OSError as exc:
+        raise StoreError(f"cannot make a temporary directory to read the store at {path}: {exc}") from exc
 
 
 def fact_graphs(graphs: Iterable[str]) -> list[str]:

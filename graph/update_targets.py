@@ -14,7 +14,11 @@ answer is None, and everything derived is made again: never wrong, only slower. 
 the default graph are left out: longarm's facts live in named graphs.
 
 The update is read with rdflib's SPARQL parser (Oxigraph parses it again to run it), with
-longarm's prefixes declared as :meth:`~longarm.graph.store.Store.update` declares them.
+longarm's prefixes declared and relative IRIs resolved against the same base IRI as
+:meth:`~longarm.graph.store.Store.update` (the base is declared as a ``BASE`` before the
+text, so that, as for Oxigraph, a ``BASE`` of the update's own holds for the operations
+after it). A graph that does not come out as an absolute IRI (rdflib does not resolve a
+relative ``BASE``, Oxigraph does; or there is no base) makes the answer None.
 
 Examples
 --------
@@ -28,6 +32,10 @@ Examples
 True
 >>> written_graphs("CLEAR ALL") is None, written_graphs("INSERT DATA { <https://e.org/a> <https://e.org/p> 1 }")
 (True, set())
+>>> sorted(written_graphs("DROP GRAPH <g> ; MOVE <#a> TO <../b>", base_iri="https://e.org/x/sparql"))
+['https://e.org/b', 'https://e.org/x/g', 'https://e.org/x/sparql#a']
+>>> written_graphs("DROP GRAPH <g>") is None  # relative, and no base: Oxigraph refuses it
+True
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import URIRef
@@ -51,26 +60,30 @@ MAX_READ = 100_000
 _DECLARED = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
 
-def written_graphs(update: str) -> set[str] | None:
+def written_graphs(update: str, *, base_iri: str | None = None) -> set[str] | None:
     """The IRIs of the named graphs `update` can write; None if its text cannot tell (see the module docstring).
+
+    Relative IRIs are resolved against `base_iri`, as Oxigraph resolves them when it runs
+    the update.
 
     The text is read in a thread of its own: rdflib's parser leaves frames alive after it
     returns (through the tracebacks of exceptions it keeps), and a frame keeps its
     callers' frames, and their locals, alive: called from :meth:`Store.update`, it would
     keep the store open (and RocksDB's lock on it held) after its last use.
     """
-    if len(update) > MAX_READ:
+    if len(update) > MAX_READ or (base_iri is not None and not _absolute(base_iri)):
         return None
     answer: list[set[str] | None] = [None]
-    reader = threading.Thread(target=lambda: answer.__setitem__(0, _read(update)), name="longarm-update-scope")
+    text = _DECLARED + (f"BASE <{base_iri}>\n" if base_iri is not None else "") + update
+    reader = threading.Thread(target=lambda: answer.__setitem__(0, _read(text)), name="longarm-update-scope")
     reader.start()
     reader.join()
     return answer[0]
 
 
-def _read(update: str) -> set[str] | None:
+def _read(text: str) -> set[str] | None:
     try:
-        operations = translateUpdate(parseUpdate(_DECLARED + update)).algebra
+        operations = translateUpdate(parseUpdate(text)).algebra
     except Exception:  # any failure to read it only means "unknown"
         return None
     out: set[str] = set()
@@ -79,7 +92,16 @@ def _read(update: str) -> set[str] | None:
         if targets is None:
             return None
         out.update(targets)
-    return out
+    return out if all(_absolute(g) for g in out) else None
+
+
+def _absolute(iri: str) -> bool:
+    """True if `iri` is an absolute IRI (a graph rdflib left relative is not one)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def _targets(op: Any) -> set[str] | None:

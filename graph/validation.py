@@ -17,12 +17,14 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
+import pyshacl_turbo
 import rdflib
 from pyshacl.errors import ReportableRuntimeError
 from rdflib.namespace import SH
@@ -62,6 +64,7 @@ class Shapes:
             raise ShapesError(f"the shapes graph is not valid SHACL:\n{text}")
         self.graph = shapes
         self.ontology = ontology
+        self._triples: list[ox.Triple] | None = None  # the ontology for Oxigraph inputs, made on first use
 
     @classmethod
     def from_files(cls, shapes: str | Path, ontology: str | Path) -> Shapes:
@@ -73,18 +76,29 @@ class Shapes:
         """The shapes shipped with longarm (parsed and checked once per process)."""
         return _bundled()
 
-    def validate(self, data: rdflib.Graph, files_by_subject: Mapping[str, str] | None = None) -> list[Violation]:
+    def validate(
+        self, data: rdflib.Graph | ox.Store, files_by_subject: Mapping[str, str] | None = None
+    ) -> list[Violation]:
         """Return the violations of `data`, in a stable order (empty when it conforms).
 
-        `files_by_subject` maps subject IRIs to the file that states them, so each
-        violation can name its file.
+        `data` is an rdflib graph, or an Oxigraph store holding the data in its default
+        graph (a write's scope: :mod:`longarm.graph.write_scope`), which is validated
+        without being copied into Python objects. `files_by_subject` maps subject IRIs to
+        the file that states them, so each violation can name its file.
         """
         # The ontology's code lists type the concepts data points at (lx:Primary …).
-        combined = rdflib.Graph()
-        combined += data
-        combined += self.ontology
-        _, report, _ = pyshacl.validate(
+        combined: rdflib.Graph | bytes
+        if isinstance(data, ox.Store):  # handed over as N-Triples, parsed by the validator's own (native) parser
+            combined = (
+                ox.serialize([q.triple for q in data] + self._ontology_triples(), format=ox.RdfFormat.N_TRIPLES) or b""
+            )
+        else:
+            combined = rdflib.Graph()
+            combined += data
+            combined += self.ontology
+        _, report, _ = pyshacl_turbo.validate(
             combined,
+            data_graph_format=None if isinstance(combined, rdflib.Graph) else "nt",
             shacl_graph=self.graph,
             inference="none",
             abort_on_first=False,
@@ -111,8 +125,14 @@ class Shapes:
                     file=files.get(str(focus)),
                 )
             )
-        out += _dates_out_of_order(data, files)
+        out += _dates_out_of_order(_date_rows(data), files)
         return sorted(out, key=lambda v: (v.file or "", v.focus_node, v.path or "", v.constraint))
+
+    def _ontology_triples(self) -> list[ox.Triple]:
+        if self._triples is None:
+            text = self.ontology.serialize(format="nt", encoding="utf-8")
+            self._triples = [q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
+        return self._triples
 
 
 #: (start, end) date properties whose order is checked: a start no later than its end.
@@ -123,28 +143,46 @@ _DATE_PAIRS = (
 )
 
 
-def _dates_out_of_order(data: rdflib.Graph, files: Mapping[str, str]) -> list[Violation]:
+def _date_rows(data: rdflib.Graph | ox.Store) -> Iterator[tuple[str, object, str, str, str]]:
+    """(start property, node, start, end, end property) for every node with both dates of a pair."""
+    for start_name, end_name in _DATE_PAIRS:
+        if isinstance(data, ox.Store):
+            ends: dict[object, list[str]] = {}
+            for q in data.quads_for_pattern(None, ox.NamedNode(str(LX[end_name])), None, None):
+                ends.setdefault(q.subject, []).append(_lexical(q.object))
+            for q in data.quads_for_pattern(None, ox.NamedNode(str(LX[start_name])), None, None):
+                node: object = rdflib.URIRef(q.subject.value) if isinstance(q.subject, ox.NamedNode) else q.subject
+                for end in ends.get(q.subject, ()):
+                    yield start_name, node, _lexical(q.object), end, end_name
+        else:
+            for subject, start in data.subject_objects(LX[start_name]):
+                for end_value in data.objects(subject, LX[end_name]):
+                    yield start_name, subject, str(start), str(end_value), end_name
+
+
+def _lexical(term: object) -> str:
+    return term.value if isinstance(term, ox.Literal | ox.NamedNode) else str(term)
+
+
+def _dates_out_of_order(rows: Iterable[tuple[str, object, str, str, str]], files: Mapping[str, str]) -> list[Violation]:
     """A start after its end, whatever the precisions: the earliest day the start can name
     (a year's 1 January) after the latest day the end can name (a year's 31 December)."""
     out = []
-    for start_name, end_name in _DATE_PAIRS:
-        start_p, end_p = LX[start_name], LX[end_name]
-        for node, start in data.subject_objects(start_p):
-            for end in data.objects(node, end_p):
-                first, last = date_window(str(start)), date_window(str(end))
-                if first is None or last is None or first[0] <= last[1]:
-                    continue
-                out.append(
-                    Violation(
-                        focus_node=_short(node),
-                        path=f"lx:{start_name}",
-                        constraint="DatesInOrder",
-                        message=f"lx:{start_name} ({start}) is after lx:{end_name} ({end})",
-                        value=str(start),
-                        severity="Violation",
-                        file=files.get(str(node)),
-                    )
-                )
+    for start_name, node, start, end, end_name in rows:
+        first, last = date_window(str(start)), date_window(str(end))
+        if first is None or last is None or first[0] <= last[1]:
+            continue
+        out.append(
+            Violation(
+                focus_node=_short(node),
+                path=f"lx:{start_name}",
+                constraint="DatesInOrder",
+                message=f"lx:{start_name} ({start}) is after lx:{end_name} ({end})",
+                value=str(start),
+                severity="Violation",
+                file=files.get(str(node)),
+            )
+        )
     return out
 
 

@@ -29,7 +29,7 @@ Examples
 >>> scope = write_scope(store, {"https://e.org/g3": [ox.Triple(b, p, ox.Literal("y"))]}, store.named_graphs())
 >>> sorted(scope.focus)  # b is written; a points to b
 ['<https://e.org/a>', '<https://e.org/b>']
->>> len(scope.data)  # a -> b, b -> "x", b -> "y"
+>>> len(scope.data)  # a -> b, b -> "x", b -> "y": a store of its own
 3
 """
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -46,16 +47,17 @@ from .store import Store
 
 __all__ = ["WriteScope", "write_scope"]
 
-Node = ox.NamedNode | ox.BlankNode
+#: A node of the scope. pyoxigraph types a triple's subject as possibly a quoted triple
+#: (RDF-star); the data longarm writes has none, and they are handled as any other node.
+Node = Any
 _SKOLEM = "urn:longarm:bnode:"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
 class WriteScope:
     """The data to validate a write on, and the focus nodes (as violations name them) to report."""
 
-    data: rdflib.Graph
+    data: ox.Store
     focus: frozenset[str]
 
 
@@ -82,7 +84,7 @@ class _Scope:
         self.new_by_subject: dict[Node, list[ox.Triple]] = defaultdict(list)
         self.new_by_object: dict[Node, list[ox.Triple]] = defaultdict(list)
         for triples in replacements.values():
-            for t in _as_stored(triples):
+            for t in triples:
                 self.new_by_subject[t.subject].append(t)
                 if isinstance(t.object, ox.NamedNode | ox.BlankNode):
                     self.new_by_object[t.object].append(t)
@@ -125,37 +127,18 @@ class _Scope:
         for node in pointed:  # context: what the focus nodes point to
             for t in self.statements(node):
                 data.setdefault(t)
-        graph = rdflib.Graph()
-        for t in data:
-            graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
-        return WriteScope(graph, frozenset(_name(_rdflib(n)) for n in focus))
+        scope = ox.Store()  # in memory; literals take their canonical form, as in the store
+        scope.extend(ox.Quad(_named(t.subject), t.predicate, _named(t.object)) for t in data)
+        return WriteScope(scope, frozenset(_name(_named(n)) for n in focus))
 
 
-def _as_stored(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
-    """The triples as the store will hold them: literals in their canonical form ("60.0"^^xsd:decimal is "60")."""
-    if not triples:
-        return []
-    scratch = ox.Store()
-    scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return [q.triple for q in scratch]
+def _named(term: Any) -> Any:
+    """A blank node as an IRI of the scope (so that a violation on it can be named and kept)."""
+    return ox.NamedNode(_SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
 
 
-def _rdflib(term: object) -> rdflib.term.Node:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.URIRef(_SKOLEM + term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # a plain literal, as rdflib reads one from N-Triples
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term of a triple: {term!r}")
-
-
-def _name(term: rdflib.term.Node) -> str:
-    """A node as :class:`~longarm.graph.errors.Violation` names its focus node."""
+def _name(term: ox.NamedNode) -> str:
+    """A node as :class:`~longarm.graph.errors.Violation` names its focus node (from the rdflib report)."""
     from .validation import short_name
 
-    return short_name(term)
+    return short_name(rdflib.URIRef(term.value))

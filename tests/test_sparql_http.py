@@ -124,7 +124,7 @@ def test_access_log_when_asked(server: Server) -> None:
     status, _, _ = http("GET", query_url(server, "ASK { ?s ?p ?o }") + "&access-log-probe=1")
     assert status == 200
     deadline = time.monotonic() + 5
-    while "access-log-probe=1 HTTP/1.1\" 200" not in server.log.read_text(errors="replace"):
+    while 'access-log-probe=1 HTTP/1.1" 200' not in server.log.read_text(errors="replace"):
         assert time.monotonic() < deadline, "the request was not logged"
         time.sleep(0.05)
 
@@ -231,6 +231,36 @@ def test_protocol_status_codes(server: Server) -> None:
     assert status == 400 and b"SERVICE is refused" in body
     status, headers, _ = http("POST", server.sparql, b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
     assert status == 401 and headers["www-authenticate"] == "Bearer"
+
+
+def _raw(server: Server, request: bytes) -> tuple[int, bytes]:
+    """Send `request` as it is (urllib adds a Content-Type to a POST, and its own Host): (status, body)."""
+    port = int(server.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def test_base_iri_and_untyped_posts_over_http(server: Server) -> None:
+    """Relative IRIs resolve against the URL the server was addressed by; a POST without a Content-Type is 415."""
+    q = "SELECT ?x WHERE { BIND(<x> AS ?x) }"
+    body = http("GET", query_url(server, q))[2]
+    assert json.loads(body)["results"]["bindings"] == [{"x": {"type": "uri", "value": server.base + "/x"}}]
+    get = f"GET /sparql?{urllib.parse.urlencode({'query': q})} HTTP/1.1\r\nHost: longarm.example\r\n"
+    status, body = _raw(server, get.encode() + b"Connection: close\r\n\r\n")
+    assert status == 200 and b'"http://longarm.example/x"' in body
+    status, body = _raw(server, get.replace("longarm.example", "bad^host").encode() + b"Connection: close\r\n\r\n")
+    assert status == 200 and f'"{server.base}/x"'.encode() in body  # an invalid Host: the server's own address
+    update = b"INSERT DATA { GRAPH <https://example.org/http/untyped> { <https://example.org/u> rdfs:label 'U' } }"
+    post = b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n"
+    status, body = _raw(server, post % (TOKEN.encode(), len(update)) + b"Connection: close\r\n\r\n" + update)
+    assert status == 415 and b"untyped" in body
+    ask = "ASK { GRAPH <https://example.org/http/untyped> { ?s ?p ?o } }"
+    assert json.loads(http("GET", query_url(server, ask))[2])["boolean"] is False
 
 
 def test_from_a_url_is_not_fetched_by_the_worker(server: Server) -> None:

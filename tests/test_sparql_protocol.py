@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol, Service Description and Graph Store Protocol, through the test client.
 
 Every method (GET, URL-encoded POST, direct POST) with every format, the dataset
-parameters, the Protocol's errors (400, 406, 415), the bearer token on writes, the Graph
+parameters, the Protocol's errors (400, 406, 415), the base IRI of relative IRIs, a POST
+without a Content-Type (refused, never run), the bearer token on writes, the Graph
 Store's CRUD, CORS, the result cap, and the worker pool on an on-disk store (fresh after
 writes, stopped at its deadline). A real server is in ``test_sparql_http.py``.
 """
@@ -22,20 +23,27 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from starlette.requests import Request
 
 from longarm.api.app import create_app
+from longarm.api.routes.sparql import endpoint_iri
 from longarm.api.settings import Settings
+from longarm.api.sparql_fast_path import SparqlQueryPath
 from longarm.graph.errors import QueryError, QueryTimeoutError
 from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
 from longarm.graph.query_pool import QueryPool, QueryTask
-from longarm.graph.sparql_guard import add_using, declares_dataset, query_form
+from longarm.graph.sparql_guard import add_using, check_no_outbound, declares_dataset, query_form
 from longarm.graph.store import Store
+from longarm.graph.update_targets import written_graphs
 from longarm.ontology.namespace import GRAPH_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = "https://example.org/"
+SERVER = "http://testserver/"  # the test client's
+ENDPOINT = SERVER + "sparql"  # the endpoint's own IRI: the base of relative IRIs
 G1, G2 = EX + "g1", EX + "g2"
 TOKEN = "s3cret-token"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -405,6 +413,173 @@ def test_update_then_reload_rewrites_changed_graphs() -> None:
     assert store.count_triples(ONTOLOGY_GRAPH) > 0 and store.count_triples(META_GRAPH) > 0
 
 
+# ---------------------------------------------------------------------- base IRI, Content-Type
+
+
+def routed_only(client: TestClient) -> TestClient:
+    """A client of a copy of `client`'s app without the fast path: the ``/sparql`` routes answer everything."""
+    app = create_app(client.app.state.settings, store=client.app.state.store)  # type: ignore[attr-defined]
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not SparqlQueryPath]
+    return TestClient(app)
+
+
+def quads(store: Store) -> set[str]:
+    return {str(q) for q in store.oxigraph}
+
+
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+def test_relative_iris_resolve_against_the_endpoint(client: TestClient, method: str) -> None:
+    q = "SELECT ?here ?x ?f ?up WHERE { BIND(<> AS ?here) BIND(<x> AS ?x) BIND(<#f> AS ?f) BIND(<../../y> AS ?up) }"
+    assert solutions(run(client, method, q)) == [
+        {"here": ENDPOINT, "x": SERVER + "x", "f": ENDPOINT + "#f", "up": SERVER + "y"}
+    ]
+    # The Protocol test suite's query-content-type-construct.
+    r = run(client, method, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert graph(r) == {(f"<{SERVER}s>", f"<{SERVER}p>", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>')}
+    # The Service Description names the same IRI.
+    sd = "<http://www.w3.org/ns/sparql-service-description#endpoint>"
+    assert {o for _, p, o in graph(client.get("/sparql")) if p == sd} == {f"<{ENDPOINT}>"}
+
+
+def test_relative_iris_in_patterns_and_from(client: TestClient) -> None:
+    """A relative IRI names what its absolute IRI names: in a pattern, in FROM and GRAPH."""
+    r = client.post(
+        "/sparql", data={"update": "INSERT DATA { GRAPH <rel-g> { <rel-s> rdfs:label 'R' } }"}, headers=AUTH
+    )
+    assert r.status_code == 204, r.text
+    try:
+        assert solutions(run(client, "get", "SELECT ?l WHERE { <rel-s> rdfs:label ?l }")) == [{"l": "R"}]
+        assert solutions(run(client, "get", "SELECT ?s FROM <rel-g> WHERE { ?s ?p ?o }")) == [{"s": SERVER + "rel-s"}]
+        ask = run(client, "get", "ASK { GRAPH <rel-g> { <rel-s> ?p ?o } }", "text/csv")
+        assert ask.status_code == 200 and ask.text.strip() == "true"
+    finally:
+        client.post("/sparql", data={"update": f"DROP GRAPH <{SERVER}rel-g>"}, headers=AUTH)
+
+
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+def test_a_query_keeps_its_own_base(client: TestClient, method: str) -> None:
+    q = f"BASE <{EX}> SELECT ?label ?x WHERE {{ <a> rdfs:label ?label BIND(<x> AS ?x) }}"
+    assert solutions(run(client, method, q)) == [{"label": "A", "x": EX + "x"}]
+    # A relative BASE is itself resolved against the endpoint (RFC 3986, section 5.1).
+    q = "BASE <sub/> SELECT ?x WHERE { BIND(<x> AS ?x) }"
+    assert solutions(run(client, method, q)) == [{"x": SERVER + "sub/x"}]
+
+
+@pytest.mark.parametrize("method", ["form", "direct"])
+def test_relative_iris_in_an_update_write_absolute_iris(method: str) -> None:
+    store = small_store(Store.in_memory())
+    update = "INSERT DATA { GRAPH <written> { <s> rdfs:label 'S' ; <p> <#o> } }"
+    with make_client(store) as c:
+        since = store.version()
+        if method == "form":
+            r = c.post("/sparql", data={"update": update}, headers=AUTH)
+        else:
+            r = c.post("/sparql", content=update, headers={**AUTH, "content-type": "application/sparql-update"})
+        assert r.status_code == 204, r.text
+    g, s = SERVER + "written", SERVER + "s"
+    assert g in store.named_graphs()
+    assert {
+        (q.subject.value, q.predicate.value, q.object.value) for q in store.oxigraph if q.graph_name.value == g
+    } == {
+        (s, "http://www.w3.org/2000/01/rdf-schema#label", "S"),
+        (s, SERVER + "p", ENDPOINT + "#o"),
+    }
+    # The update's scope, read by rdflib, agrees: the change log names the subject written.
+    assert store.changed_subjects(since) == frozenset({ox.NamedNode(s)})
+
+
+def test_an_update_keeps_its_own_base() -> None:
+    store = small_store(Store.in_memory())
+    update = f"BASE <{EX}> INSERT DATA {{ GRAPH <own> {{ <s> rdfs:label 'S' }} }} ; INSERT DATA {{ GRAPH <own2> {{ <s> <p> 1 }} }}"
+    with make_client(store) as c:
+        assert c.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    assert {EX + "own", EX + "own2"} <= set(store.named_graphs())
+    assert not [g for g in store.named_graphs() if g.startswith(SERVER)]
+
+
+BASE = "https://e.org/x/sparql"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { GRAPH <g> { <a> <p> <b> } }",
+        "INSERT DATA { GRAPH <#g> { <a> <p> <b> } } ; INSERT DATA { GRAPH <> { <a> <p> <b> } }",
+        "INSERT DATA { GRAPH <../up/./g> { <a> <p> <b> } }",
+        "INSERT DATA { GRAPH <?q=1> { <a> <p> <b> } }",
+        "INSERT DATA { GRAPH <//other.example/g> { <a> <p> <b> } }",
+        "BASE <https://o.example/d/> INSERT DATA { GRAPH <g> { <a> <p> <b> } } ; INSERT DATA { GRAPH <h> { <a> <p> 1 } }",
+        "BASE <d/> INSERT DATA { GRAPH <g> { <a> <p> <b> } }",  # rdflib cannot tell: None
+        "INSERT DATA { GRAPH <g> { <a> <p> <b> } } ; WITH <w> INSERT { <a> <p> 2 } WHERE { } ; "
+        "COPY <g> TO <c> ; MOVE <c> TO <m>",
+    ],
+)
+def test_update_targets_agree_with_oxigraph_on_relative_iris(update: str) -> None:
+    """What rdflib reads as the graphs an update writes is what Oxigraph writes (or None: unknown)."""
+    oxigraph = ox.Store()
+    oxigraph.update(update, base_iri=BASE)
+    written = {q.graph_name.value for q in oxigraph if isinstance(q.graph_name, ox.NamedNode)}
+    found = written_graphs(update, base_iri=BASE)
+    assert found is None if "BASE <d/>" in update else found is not None and written <= found
+
+
+def test_relative_iris_without_a_base_are_refused_by_the_store() -> None:
+    store = small_store(Store.in_memory())
+    with pytest.raises(QueryError, match="syntax"):
+        store.query("SELECT * WHERE { <x> ?p ?o }")
+    with pytest.raises(QueryError, match="syntax"):
+        store.update("INSERT DATA { GRAPH <g> { <a> <p> <b> } }")
+    assert written_graphs("INSERT DATA { GRAPH <g> { <a> <p> <b> } }") is None
+
+
+@pytest.mark.parametrize(
+    ("host", "server", "iri"),
+    [
+        (b"example.net:8080", ("10.0.0.1", 80), "http://example.net:8080/sparql"),
+        (b"bad^host", ("10.0.0.1", 8000), "http://10.0.0.1:8000/sparql"),  # Starlette falls back to the address
+        (b"bad^host", None, None),  # and with none to fall back to: no valid IRI, refused
+    ],
+)
+def test_the_endpoint_iri_is_the_url_requested(host: bytes, server: tuple[str, int] | None, iri: str | None) -> None:
+    """The test client always sends its own Host: the request is made here (over HTTP: test_sparql_http.py)."""
+    scope = {"type": "http", "method": "GET", "scheme": "http", "path": "/sparql", "root_path": "", "server": server}
+    request = Request({**scope, "query_string": b"query=ASK+%7B%7D", "headers": [(b"host", host)]})
+    if iri is not None:
+        assert endpoint_iri(request) == iri
+    else:
+        with pytest.raises(HTTPException) as raised:
+            endpoint_iri(request)
+        assert raised.value.status_code == 400 and "valid endpoint IRI" in raised.value.detail
+
+
+UNTYPED = [
+    ("query", LABELS),
+    ("form query", "query=" + LABELS.replace(" ", "+")),
+    ("update", f"INSERT DATA {{ GRAPH <{EX}untyped> {{ <{EX}u> <{EX}p> 1 }} }}"),
+    ("form update", "update=" + f"CLEAR GRAPH <{G1}>".replace(" ", "+")),
+    ("empty", ""),
+]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "routes"])
+@pytest.mark.parametrize(("name", "body"), UNTYPED, ids=[u[0] for u in UNTYPED])
+def test_a_post_without_content_type_is_refused_and_runs_nothing(fast: bool, name: str, body: str) -> None:
+    store = small_store(Store.in_memory())
+    before, version = quads(store), store.version()
+    with make_client(store) as c, contextlib.nullcontext(c) if fast else routed_only(c) as client:
+        r = client.post("/sparql", content=body.encode(), headers=AUTH)  # a valid token: only the type is wrong
+        assert "content-type" not in {k.lower() for k in r.request.headers}
+        assert r.status_code == 415, r.text
+        assert r.json() == {
+            "detail": "a SPARQL POST needs a Content-Type (application/x-www-form-urlencoded, "
+            "application/sparql-query or application/sparql-update): none is given (untyped)"
+        }
+        # GET is unaffected: a query, and the Service Description.
+        assert [row["label"] for row in solutions(run(client, "get", LABELS))] == ["A", "C"]
+        assert client.get("/sparql").status_code == 200
+    assert quads(store) == before and store.version() == version
+
+
 # ---------------------------------------------------------------------- graph store
 
 TTL = {"content-type": "text/turtle"}
@@ -623,6 +798,16 @@ def test_disk_store_queries_run_in_workers_and_see_updates(disk_store: Store) ->
         assert "E" in [row["label"] for row in solutions(run(c, "form", LABELS))]
 
 
+def test_disk_store_workers_resolve_relative_iris(disk_store: Store) -> None:
+    """The query workers receive the base IRI with the query."""
+    with make_client(disk_store, query_timeout=20.0) as c:
+        assert isinstance(c.app.state.query_runner, QueryPool)  # type: ignore[attr-defined]
+        q = "SELECT ?x ?y WHERE { BIND(<x> AS ?x) } VALUES ?y { <y> }"
+        assert solutions(run(c, "direct", q)) == [{"x": SERVER + "x", "y": SERVER + "y"}]
+        q = f"BASE <{EX}> SELECT ?label WHERE {{ <a> rdfs:label ?label }}"
+        assert solutions(run(c, "get", q)) == [{"label": "A"}]
+
+
 def test_disk_store_deadline_stops_the_query(disk_store: Store) -> None:
     with make_client(disk_store, query_timeout=1.0) as c:
         started = time.monotonic()
@@ -827,6 +1012,8 @@ def test_add_using_refuses_a_dataset_in_the_update() -> None:
         ("SELECT * FROM NAMED <https://e.org/g> WHERE { GRAPH ?g { ?s ?p 'FROM' } }", "select", True),
         ("SELECT * WHERE { ?s ex:from-here ?o }", "select", False),
         ("INSERT DATA { <a:b> <a:c> 'SELECT' }", None, False),
+        ("SELECT * FROM <g> WHERE { <construct> <from> <> }", "select", True),
+        ("BASE <select/> ask { <service> <#load> <../from> }", "ask", False),
     ],
 )
 def test_query_form_and_dataset(query: str, form: str | None, dataset: bool) -> None:
@@ -840,3 +1027,13 @@ def test_store_honours_from_and_refuses_load() -> None:
     assert [str(r["label"].value) for r in rows] == ["C"]
     with pytest.raises(QueryError, match="LOAD is refused"):
         store.update("LOAD <file:///etc/hostname>")
+
+
+def test_lexical_checks_read_relative_iris_as_iris() -> None:
+    check_no_outbound("SELECT * WHERE { <service> <load> <> . ?s <#service> <../load> }")
+    with pytest.raises(QueryError, match="SERVICE is refused"):
+        check_no_outbound("SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryError, match="LOAD is refused"):
+        check_no_outbound("LOAD <data.ttl> INTO GRAPH <g>")
+    out = add_using("DELETE { <where> ?p ?o } WHERE { <where> ?p ?o }", [G1], [])
+    assert out == f"DELETE {{ <where> ?p ?o }} USING <{G1}> WHERE {{ <where> ?p ?o }}"

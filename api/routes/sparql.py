@@ -11,11 +11,18 @@
 - **Service Description**: ``GET /sparql`` without a query, in Turtle, N-Triples,
   RDF/XML or JSON-LD.
 
+**Base IRI**: relative IRIs in a query or an update are resolved against the endpoint's
+own IRI, the URL the request addressed without its query string (e.g.
+``http://127.0.0.1:8000/sparql``, so ``<x>`` is ``<http://127.0.0.1:8000/x>``); the
+Service Description names the same IRI as ``sd:endpoint``. A ``BASE`` in the text wins.
+See ``docs/sparql-protocol.md``.
+
 Results are negotiated from ``Accept``: SPARQL JSON (default), XML, CSV or TSV for SELECT
 and ASK; Turtle (default), N-Triples, RDF/XML or JSON-LD for CONSTRUCT and DESCRIBE.
 Errors: 400 for a syntax error, a malformed request, or SERVICE/LOAD (the server never
-fetches a URL); 406 when no accepted type fits; 415 for another Content-Type; 503 when a
-query runs past the deadline (``LONGARM_QUERY_TIMEOUT``) and is stopped.
+fetches a URL); 406 when no accepted type fits; 415 for a POST of another Content-Type or
+of none (nothing is run); 503 when a query runs past the deadline
+(``LONGARM_QUERY_TIMEOUT``) and is stopped.
 
 A result longer than ``LONGARM_RESULT_CAP`` rows (or triples) is **truncated** to the
 first ones; the header ``X-Longarm-Truncated`` is ``true`` then (``false`` otherwise).
@@ -26,15 +33,18 @@ front of FastAPI's routing; these routes answer the rest (and describe all in Op
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 
 from ...graph.query_pool import QueryRunner, QueryTask, query_runner
 from ...graph.service_description import PREFIXES as SD_PREFIXES
@@ -45,7 +55,7 @@ from ..deps import BearerDep, SettingsDep, StoreDep, check_write_token
 from ..negotiation import GRAPHS, RESULTS, negotiate, rdf_body
 from ..settings import Settings
 
-__all__ = ["SPARQL_PATH", "TRUNCATED_HEADER", "Operation", "answer", "read_operation", "router"]
+__all__ = ["SPARQL_PATH", "TRUNCATED_HEADER", "Operation", "answer", "endpoint_iri", "read_operation", "router"]
 
 SPARQL_PATH = "/sparql"
 TRUNCATED_HEADER = "X-Longarm-Truncated"
@@ -138,7 +148,7 @@ async def sparql_get(request: Request, store: StoreDep) -> Response:
     op = await read_operation(request)
     if op is None:
         label, media = negotiate(request.headers.get("accept"), GRAPHS)
-        triples = await run_in_threadpool(service_description, store, str(request.url.replace(query="")))
+        triples = await run_in_threadpool(service_description, store, endpoint_iri(request))
         return Response(rdf_body(triples, media, SD_PREFIXES), media_type=label, headers={"Vary": "Accept"})
     return await answer(request, op)
 
@@ -146,7 +156,13 @@ async def sparql_get(request: Request, store: StoreDep) -> Response:
 @router.post(
     SPARQL_PATH,
     summary="SPARQL query or update (URL-encoded or direct POST); updates need the bearer token",
-    responses={**_RESPONSES, 204: {"description": "the update was applied"}, 401: {}, 403: {}, 415: {}},
+    responses={
+        **_RESPONSES,
+        204: {"description": "the update was applied"},
+        401: {},
+        403: {},
+        415: {"description": "another Content-Type, or none: nothing is run"},
+    },
     openapi_extra=_POST_BODY,
 )
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, credentials: BearerDep) -> Response:
@@ -155,7 +171,8 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
     if op.kind == "query":
         return await answer(request, op)
     check_write_token(settings, credentials)
-    await run_in_threadpool(apply_update, store, op.text, using=op.graphs, using_named=op.named)
+    base = endpoint_iri(request)
+    await run_in_threadpool(apply_update, store, op.text, using=op.graphs, using_named=op.named, base_iri=base)
     return Response(status_code=204)
 
 
@@ -174,11 +191,45 @@ async def read_operation(request: Request) -> Operation | None:
     return await _read_post(request)
 
 
+def endpoint_iri(request: Request) -> str:
+    """The endpoint's own IRI: the URL `request` addressed, without its query string.
+
+    It is the base IRI of the queries and updates sent to it, and the ``sd:endpoint`` of
+    the Service Description. Its authority is the request's ``Host``, or the server's
+    address when that is missing or invalid (as for :attr:`Request.url`). Raises
+    :class:`HTTPException` (400) if no valid IRI comes out.
+    """
+    scope = request.scope
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    server = scope.get("server")
+    return _endpoint_iri(scope.get("scheme", "http"), host, tuple(server) if server else None, scope["path"])
+
+
+@functools.lru_cache(maxsize=64)
+def _endpoint_iri(scheme: str, host: bytes | None, server: tuple[str, int] | None, path: str) -> str:
+    """The IRI of :func:`endpoint_iri`, made and checked once per request target (the fast path asks at each query)."""
+    scope: dict[str, Any] = {
+        "scheme": scheme,
+        "server": server,
+        "path": path,
+        "headers": [(b"host", host)] if host else [],
+    }
+    iri = str(URL(scope=scope))
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise HTTPException(
+            400, f"the request does not make a valid endpoint IRI (the base of relative IRIs): {iri}"
+        ) from None
+    return iri
+
+
 async def answer(request: Request, op: Operation) -> Response:
     """Negotiate, run the query on the app's query runner (off the event loop), make the response.
 
-    Raises :class:`HTTPException` (406) when no accepted type fits, and the domain errors
-    of :meth:`QueryRunner.arun`.
+    Relative IRIs in the query are resolved against :func:`endpoint_iri`. Raises
+    :class:`HTTPException` (406) when no accepted type fits, (400) when the request makes
+    no valid endpoint IRI, and the domain errors of :meth:`QueryRunner.arun`.
     """
     settings: Settings = request.app.state.settings
     offers = GRAPHS if query_form(op.text) in ("construct", "describe") else RESULTS
@@ -190,6 +241,7 @@ async def answer(request: Request, op: Operation) -> Response:
         default_graphs=tuple(op.graphs) if given else None,
         named_graphs=tuple(op.named) if given else None,
         cap=settings.result_cap,
+        base_iri=endpoint_iri(request),
     )
     runner: QueryRunner = request.app.state.query_runner
     answer = await runner.arun(task)  # on the event loop: no thread in between (QueryPool.arun)
@@ -200,8 +252,12 @@ async def answer(request: Request, op: Operation) -> Response:
 async def _read_post(request: Request) -> Operation:
     """Read a POST of the Protocol: URL-encoded (query or update) or direct."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not media:  # never guessed from the body: nothing is run
+        raise HTTPException(
+            415, f"a SPARQL POST needs a Content-Type ({_FORM}, {_QUERY} or {_UPDATE}): none is given (untyped)"
+        )
     if media not in (_FORM, _QUERY, _UPDATE):
-        raise HTTPException(415, f"a SPARQL POST is {_FORM}, {_QUERY} or {_UPDATE}, not {media or 'untyped'}")
+        raise HTTPException(415, f"a SPARQL POST is {_FORM}, {_QUERY} or {_UPDATE}, not {media}")
     try:
         body = (await request.body()).decode("utf-8")
     except UnicodeDecodeError:

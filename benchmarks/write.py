@@ -1,0 +1,196 @@
+"""``longarm bench write``: the one write path at synthetic scale, with reads under way.
+
+One run opens (or builds) a store of synthetic organizations
+(:mod:`longarm.benchmarks.synthetic`, as ``longarm bench compel`` makes them), then, side by
+side in one process:
+
+- a **small write** (one organization with its source: 10 triples), several times, each
+  into a graph of its own, end to end through :func:`longarm.graph.write.write_graphs`
+  (validation on the write's scope, the transaction, the change log);
+- an **upload** of `--upload` triples (organizations, each with an interest in the one
+  before it) into one graph, end to end from the document's text (parsing included);
+- **reads under way**: a thread asks "who can compel" (the REST API's engine call, on the
+  projection, patched after each write) at a steady rate (`--read-rate`, 100 a second),
+  first without writes, then while the writes run; the report gives each phase's p50 and
+  p95. (Reads and writes share the interpreter: a reader asking as fast as it can would
+  take most of its time from the writer.)
+
+Targets (issue 12): small write ≤ 1 s at 1M organizations; upload ≥ 20 000 triples/s;
+read p95 during writes ≤ 2× its p95 without. Reported, never asserted.
+
+Run ``longarm bench write --orgs 100000`` (``--store DIR`` to reuse a store kept by
+``longarm bench compel --store DIR``; ``--json`` for a machine-readable report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ..graph.loading import Document, load_bundled, user_graph
+from ..graph.projection import projection_for
+from ..graph.rdfio import parse_document
+from ..graph.reach import compel
+from ..graph.store import Store
+from ..graph.write import write_graphs
+from ..ontology.namespace import LX, entity_iri
+from .compel import load_synthetic
+from .http_load import percentile
+from .synthetic import SyntheticConfig
+
+__all__ = ["main", "run"]
+
+TARGETS = {"small_write_s": 1.0, "upload_triples_per_s": 20_000.0, "read_p95_ratio": 2.0}
+_AS_OF = dt.date(2026, 1, 1)
+
+
+def _organizations(tag: str, count: int) -> bytes:
+    """N-Triples of a source and `count` organizations, each (but the first) 60 % owned by the one before."""
+    src = f"<https://bench.example/{tag}/src>"
+    rows = [
+        f"{src} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{LX.Source}> .",
+        f'{src} <http://www.w3.org/2000/01/rdf-schema#label> "Benchmark filing" .',
+        f'{src} <http://purl.org/dc/terms/date> "2024-01-15"^^<http://www.w3.org/2001/XMLSchema#date> .',
+    ]
+    france = f"<{entity_iri('jur', 'FR')}>"
+    for i in range(count):
+        org = f"<https://bench.example/{tag}/org-{i}>"
+        rows += [
+            f"{org} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{LX.Organization}> .",
+            f'{org} <http://www.w3.org/2000/01/rdf-schema#label> "Benchmark company {i}" .',
+            f"{org} <{LX.organizationKind}> <{LX.Company}> .",
+            f"{org} <{LX.incorporatedIn}> {france} .",
+            f"{org} <http://purl.org/dc/terms/source> {src} .",
+        ]
+        if i:
+            stake = f"<https://bench.example/{tag}/stake-{i}>"
+            rows += [
+                f"{stake} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{LX.OwnershipInterest}> .",
+                f"{stake} <{LX.owner}> <https://bench.example/{tag}/org-{i - 1}> .",
+                f"{stake} <{LX.owned}> {org} .",
+                f"{stake} <{LX.interestKind}> <{LX.Shareholding}> .",
+                f'{stake} <{LX.shareOfCapital}> "60.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+                f"{stake} <http://purl.org/dc/terms/source> {src} .",
+                f"{stake} <{LX.confidence}> <{LX.Primary}> .",
+            ]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _write(store: Store, name: str, text: bytes) -> tuple[float, int]:
+    start = time.perf_counter()
+    triples = parse_document(text, name + ".nt")
+    write_graphs(store, [Document(name + ".nt", user_graph("bench/" + name), triples, name)])
+    return time.perf_counter() - start, len(triples)
+
+
+class _Reader(threading.Thread):
+    """Asks "who can compel" at a steady rate, each answer's latency kept in the current phase."""
+
+    def __init__(self, store: Store, rate: float) -> None:
+        super().__init__(name="bench-reader", daemon=True)
+        self.store, self.interval = store, 1.0 / rate
+        self.phase = "without writes"
+        self.latencies: dict[str, list[float]] = {"without writes": [], "during writes": []}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        assets = sorted(projection_for(self.store).assets)[:5000]
+        k, due = 0, time.perf_counter()
+        while not self.stop.is_set():
+            due += self.interval  # an open loop: reads at a steady rate, as users send them
+            time.sleep(max(0.0, due - time.perf_counter()))
+            start = time.perf_counter()
+            compel(projection_for(self.store), assets[k % len(assets)], _AS_OF)
+            self.latencies[self.phase].append((time.perf_counter() - start) * 1000)
+            k += 7
+
+
+def run(
+    orgs: int, *, store_dir: Path | None, small: int, upload: int, seed: int, read_rate: float = 100.0
+) -> dict[str, Any]:
+    """Build or open the store, then time the writes with a reader under way; return the report."""
+    report: dict[str, Any] = {"orgs": orgs, "targets": TARGETS}
+    where = store_dir or Path(tempfile.mkdtemp(prefix="longarm-bench-write-")) / "store"
+    fresh = not where.exists()
+    store = Store.open(where)
+    if fresh:
+        start = time.perf_counter()
+        load_bundled(store, validate=False)
+        load_synthetic(store, SyntheticConfig(orgs=orgs, seed=seed))
+        report["load_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    projection_for(store)
+    report["projection_s"] = time.perf_counter() - start
+    _write(store, "warm-up", _organizations("warm-up", 1))  # the shapes are read once per process
+    reader = _Reader(store, read_rate)
+    report["read_rate"] = read_rate
+    reader.start()
+    time.sleep(3.0)
+    reader.phase = "during writes"
+    tag = str(int(time.time()))
+    smalls = [_write(store, f"small-{tag}-{i}", _organizations(f"small-{tag}-{i}", 1))[0] for i in range(small)]
+    count = max(2, (upload - 3) // 12 + 1)  # 12 triples an organization after the first
+    upload_s, upload_triples = _write(store, f"upload-{tag}", _organizations(f"upload-{tag}", count))
+    reader.stop.set()
+    reader.join()
+    report["small_write_s"] = {"median": statistics.median(smalls), "max": max(smalls), "n": small}
+    report["upload"] = {"triples": upload_triples, "s": upload_s, "triples_per_s": upload_triples / upload_s}
+    for phase, values in reader.latencies.items():
+        report[f"read_ms {phase}"] = {
+            "n": len(values),
+            "p50": percentile(values, 0.50) if values else None,
+            "p95": percentile(values, 0.95) if values else None,
+        }
+    before, during = report["read_ms without writes"]["p95"], report["read_ms during writes"]["p95"]
+    report["read_p95_ratio"] = during / before if before and during else None
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    small, up = report["small_write_s"], report["upload"]
+    lines = [
+        f"store: {report['orgs']} synthetic organizations; projection ready in {report['projection_s']:.1f} s",
+        f"small write (10 triples), {small['n']} times: median {small['median']:.3f} s, max {small['max']:.3f} s"
+        f" (target <= {TARGETS['small_write_s']:g} s)",
+        f"upload of {up['triples']} triples: {up['s']:.2f} s, {up['triples_per_s']:.0f} triples/s"
+        f" (target >= {TARGETS['upload_triples_per_s']:.0f})",
+    ]
+    for phase in ("without writes", "during writes"):
+        r = report[f"read_ms {phase}"]
+        if r["p50"] is not None:
+            lines.append(
+                f"reads {phase} ({report['read_rate']:g}/s): {r['n']} answers, p50 {r['p50']:.2f} ms, "
+                f"p95 {r['p95']:.2f} ms"
+            )
+    if report["read_p95_ratio"] is not None:
+        lines.append(f"read p95 during/without writes: {report['read_p95_ratio']:.2f}x (target <= 2x)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="longarm bench write", description=__doc__.splitlines()[0])
+    parser.add_argument("--orgs", type=int, default=100_000, help="synthetic organizations (default 100000)")
+    parser.add_argument("--store", type=Path, help="a store directory: reused if it exists, else built and kept")
+    parser.add_argument("--small", type=int, default=5, help="small writes (default 5)")
+    parser.add_argument("--upload", type=int, default=20_000, help="triples in the upload (default 20000)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--read-rate", type=float, default=100.0, help="reads a second under way (default 100)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    report = run(
+        args.orgs, store_dir=args.store, small=args.small, upload=args.upload, seed=args.seed, read_rate=args.read_rate
+    )
+    print(json.dumps(report, indent=2) if args.json else format_report(report), file=sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
