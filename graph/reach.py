@@ -770,11 +770,14 @@ class _Inference:
         """The tier `e` can claim given the facts on its path: one tier less if any is uncertain
         (by its sources, or because the date falls in the window of a year- or month-precise
         date), at most contested if one is an assumption; each such fact is a gap."""
-        p, tier, lowered = self.p, e.tier, False
+        p, tier, lowered, as_of = self.p, e.tier, False, self.as_of
         for fact in sorted({s.fact for s in e.path if s.fact}):
             node = p.fact_node(fact)
             if node is None:
                 continue
+            dated = date_uncertain(node, as_of)
+            if node.confidence not in (_ASSUMED, _UNCERTAIN) and not dated:
+                continue  # the common case: a sourced fact, dated to the day or not at all
             name = _fact_name(p, node)
             if node.confidence == _ASSUMED:
                 e.notes.append(f"rests on an assumption no source states ({name})")
@@ -787,7 +790,7 @@ class _Inference:
                     tier, lowered = downgrade(tier), True
                 message = f"{name} rests on a single or weak source."
                 e.gaps.append(Gap(GapKind.UNCERTAIN_FACT, fact, message, tuple(node.caveats)))
-            if date_uncertain(node, self.as_of):
+            if dated:
                 e.notes.append(f"the date of a fact is known only as a period that contains this date ({name})")
                 if not lowered:
                     tier, lowered = downgrade(tier), True
