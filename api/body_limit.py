@@ -28,9 +28,21 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..graph.errors import BodyTooLargeError
+from ..graph.errors import InputError
 
-__all__ = ["BodyLimitMiddleware"]
+__all__ = ["BodyLimitMiddleware", "BodyTooLargeError"]
+
+
+class BodyTooLargeError(InputError):
+    """A request body longer than the server accepts (``LONGARM_MAX_BODY``): an HTTP concern,
+    so it lives here, with the middleware; ``api/errors.py`` maps it to 413."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            f"the request body is over the server's limit of {limit:,} bytes: "
+            "load large files with `longarm load` on the server's machine"
+        )
 
 
 class BodyLimitMiddleware:

@@ -7,7 +7,6 @@ from fastapi.responses import JSONResponse
 
 from ..graph.errors import (
     AmbiguousReferenceError,
-    BodyTooLargeError,
     InputError,
     LongarmError,
     ProtectedGraphError,
@@ -21,6 +20,7 @@ from ..graph.errors import (
     WrongKindError,
 )
 from ..ontology.namespace import split_entity_iri
+from .body_limit import BodyTooLargeError
 
 __all__ = ["error_response", "install_error_handlers", "status_for"]
 

@@ -3,8 +3,8 @@
 A light query takes Oxigraph ~0.1 ms; going through FastAPI's router, its dependency
 resolution and its exception middleware costs several times that on every query. This
 ASGI middleware answers ``GET /sparql?query=…`` and the query ``POST`` forms itself, with
-the very functions the ``/sparql`` routes use (:func:`~longarm.api.routes.sparql.read_operation`
-and :func:`~longarm.api.routes.sparql.answer`), and maps the domain errors of a query
+the very functions the ``/sparql`` routes use (:func:`~longarm.api.sparql_protocol.read_operation`
+and :func:`~longarm.api.sparql_protocol.answer`), and maps the domain errors of a query
 with :func:`~longarm.api.errors.error_response`, as the app's handler does.
 
 Everything else goes on to the app unchanged: other paths and methods, the Service
@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..graph.errors import LongarmError
 from .errors import error_response
-from .routes.sparql import SPARQL_PATH, answer, read_operation
+from .sparql_protocol import SPARQL_PATH, answer, read_operation
 
 __all__ = ["SparqlQueryPath"]
 

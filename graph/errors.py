@@ -9,7 +9,7 @@ each family to one HTTP status, once, in ``api/``; the CLI maps them to exit cod
     ├── InputError                  bad input from a user (HTTP 400, exit 2)
     │   ├── RdfSyntaxError          a file does not parse: names file, line and column
     │   ├── UnsupportedFormatError  no RDF parser for that file name or media type
-    │   └── BodyTooLargeError       a request body over the server's limit (HTTP 413)
+    │   └── (api/body_limit.py: BodyTooLargeError, a request body over the server's limit, HTTP 413)
     ├── ValidationError             SHACL violations (HTTP 422, exit 1): lists each one
     ├── ResolutionError             an entity reference that does not resolve to one node
     │   ├── UnknownReferenceError   nothing matches (HTTP 404); carries suggestions
@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 __all__ = [
     "AmbiguousReferenceError",
-    "BodyTooLargeError",
     "InputError",
     "LongarmError",
     "ProtectedGraphError",
@@ -53,17 +52,6 @@ class LongarmError(Exception):
 
 class InputError(LongarmError):
     """Input from a user that longarm cannot read."""
-
-
-class BodyTooLargeError(InputError):
-    """A request body longer than the server accepts (``LONGARM_MAX_BODY``)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        super().__init__(
-            f"the request body is over the server's limit of {limit:,} bytes: "
-            "load large files with `longarm load` on the server's machine"
-        )
 
 
 class RdfSyntaxError(InputError):

@@ -48,7 +48,7 @@ def service_description(store: Store, endpoint: str, *, title: str = "longarm") 
     """The description of the SPARQL service at `endpoint` over `store`.
 
     The server gives the endpoint's own IRI, the one relative IRIs in queries and updates
-    are resolved against (:func:`~longarm.api.routes.sparql.endpoint_iri`).
+    are resolved against (:func:`~longarm.api.sparql_protocol.endpoint_iri`).
     """
     service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
     out = [

@@ -29,9 +29,9 @@ from httpx2 import Response
 from starlette.requests import Request
 
 from longarm.api.app import create_app
-from longarm.api.routes.sparql import endpoint_iri
 from longarm.api.settings import Settings
 from longarm.api.sparql_fast_path import SparqlQueryPath
+from longarm.api.sparql_protocol import endpoint_iri
 from longarm.graph.errors import QueryError, QueryTimeoutError
 from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
 from longarm.graph.query_pool import QueryPool, QueryTask

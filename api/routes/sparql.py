@@ -33,36 +33,35 @@ front of FastAPI's routing; these routes answer the rest (and describe all in Op
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
-import pyoxigraph as ox
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import URL
 
-from ...graph.query_pool import QueryRunner, QueryTask, query_runner
+from ...graph.query_pool import query_runner
 from ...graph.service_description import PREFIXES as SD_PREFIXES
 from ...graph.service_description import service_description
-from ...graph.sparql_guard import query_form
 from ...graph.sparql_update import apply_update
 from ..deps import BearerDep, SettingsDep, StoreDep, check_write_token
 from ..negotiation import GRAPHS, RESULTS, negotiate, rdf_body
 from ..settings import Settings
+from ..sparql_protocol import (
+    FORM,
+    QUERY,
+    SPARQL_PATH,
+    TRUNCATED_HEADER,
+    UPDATE,
+    USING,
+    Operation,
+    answer,
+    endpoint_iri,
+    read_operation,
+)
 
 __all__ = ["SPARQL_PATH", "TRUNCATED_HEADER", "Operation", "answer", "endpoint_iri", "read_operation", "router"]
-
-SPARQL_PATH = "/sparql"
-TRUNCATED_HEADER = "X-Longarm-Truncated"
-_FORM = "application/x-www-form-urlencoded"
-_QUERY = "application/sparql-query"
-_UPDATE = "application/sparql-update"
-_USING = ("using-graph-uri", "using-named-graph-uri")
 
 
 @asynccontextmanager
@@ -110,32 +109,22 @@ _POST_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            _FORM: {
+            FORM: {
                 "schema": {
                     "type": "object",
                     "properties": {
                         "query": {"type": "string"},
                         "update": {"type": "string"},
-                        **{name: _URIS for name in ("default-graph-uri", "named-graph-uri", *_USING)},
+                        **{name: _URIS for name in ("default-graph-uri", "named-graph-uri", *USING)},
                     },
                 },
                 "example": {"query": _EXAMPLE},
             },
-            _QUERY: {"schema": {"type": "string"}, "example": _EXAMPLE},
-            _UPDATE: {"schema": {"type": "string"}, "example": "DROP SILENT GRAPH <https://example.org/g>"},
+            QUERY: {"schema": {"type": "string"}, "example": _EXAMPLE},
+            UPDATE: {"schema": {"type": "string"}, "example": "DROP SILENT GRAPH <https://example.org/g>"},
         },
     }
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    """A query or an update read from a request, with its dataset parameters."""
-
-    kind: str  # "query" or "update"
-    text: str
-    graphs: list[str]  # default-graph-uri, or using-graph-uri
-    named: list[str]  # named-graph-uri, or using-named-graph-uri
 
 
 @router.get(
@@ -174,115 +163,3 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
     base = endpoint_iri(request)
     await run_in_threadpool(apply_update, store, op.text, using=op.graphs, using_named=op.named, base_iri=base)
     return Response(status_code=204)
-
-
-async def read_operation(request: Request) -> Operation | None:
-    """The query or update a request of the Protocol carries; None for a GET without a query.
-
-    Raises :class:`HTTPException` (400, 415) for a malformed request.
-    """
-    if request.method != "POST":
-        params = request.query_params
-        if "update" in params:
-            raise HTTPException(400, "a SPARQL update is sent with POST, not GET")
-        if "query" not in params:
-            return None
-        return Operation("query", _one(params.getlist("query"), "query"), *_dataset(params.multi_items(), "query"))
-    return await _read_post(request)
-
-
-def endpoint_iri(request: Request) -> str:
-    """The endpoint's own IRI: the URL `request` addressed, without its query string.
-
-    It is the base IRI of the queries and updates sent to it, and the ``sd:endpoint`` of
-    the Service Description. Its authority is the request's ``Host``, or the server's
-    address when that is missing or invalid (as for :attr:`Request.url`). Raises
-    :class:`HTTPException` (400) if no valid IRI comes out.
-    """
-    scope = request.scope
-    host = next((value for key, value in scope["headers"] if key == b"host"), None)
-    server = scope.get("server")
-    return _endpoint_iri(scope.get("scheme", "http"), host, tuple(server) if server else None, scope["path"])
-
-
-@functools.lru_cache(maxsize=64)
-def _endpoint_iri(scheme: str, host: bytes | None, server: tuple[str, int] | None, path: str) -> str:
-    """The IRI of :func:`endpoint_iri`, made and checked once per request target (the fast path asks at each query)."""
-    scope: dict[str, Any] = {
-        "scheme": scheme,
-        "server": server,
-        "path": path,
-        "headers": [(b"host", host)] if host else [],
-    }
-    iri = str(URL(scope=scope))
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        raise HTTPException(
-            400, f"the request does not make a valid endpoint IRI (the base of relative IRIs): {iri}"
-        ) from None
-    return iri
-
-
-async def answer(request: Request, op: Operation) -> Response:
-    """Negotiate, run the query on the app's query runner (off the event loop), make the response.
-
-    Relative IRIs in the query are resolved against :func:`endpoint_iri`. Raises
-    :class:`HTTPException` (406) when no accepted type fits, (400) when the request makes
-    no valid endpoint IRI, and the domain errors of :meth:`QueryRunner.arun`.
-    """
-    settings: Settings = request.app.state.settings
-    offers = GRAPHS if query_form(op.text) in ("construct", "describe") else RESULTS
-    label, media = negotiate(request.headers.get("accept"), offers)
-    given = bool(op.graphs or op.named)  # the Protocol's dataset replaces the query's, whole
-    task = QueryTask(
-        op.text,
-        media,
-        default_graphs=tuple(op.graphs) if given else None,
-        named_graphs=tuple(op.named) if given else None,
-        cap=settings.result_cap,
-        base_iri=endpoint_iri(request),
-    )
-    runner: QueryRunner = request.app.state.query_runner
-    answer = await runner.arun(task)  # on the event loop: no thread in between (QueryPool.arun)
-    headers = {TRUNCATED_HEADER: "true" if answer.truncated else "false", "Vary": "Accept"}
-    return Response(answer.body, media_type=label if answer.media_type == media else answer.media_type, headers=headers)
-
-
-async def _read_post(request: Request) -> Operation:
-    """Read a POST of the Protocol: URL-encoded (query or update) or direct."""
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if not media:  # never guessed from the body: nothing is run
-        raise HTTPException(
-            415, f"a SPARQL POST needs a Content-Type ({_FORM}, {_QUERY} or {_UPDATE}): none is given (untyped)"
-        )
-    if media not in (_FORM, _QUERY, _UPDATE):
-        raise HTTPException(415, f"a SPARQL POST is {_FORM}, {_QUERY} or {_UPDATE}, not {media}")
-    try:
-        body = (await request.body()).decode("utf-8")
-    except UnicodeDecodeError:
-        raise HTTPException(400, "the request body is not UTF-8") from None
-    if media != _FORM:
-        kind = "query" if media == _QUERY else "update"
-        return Operation(kind, body, *_dataset(request.query_params.multi_items(), kind))
-    form = parse_qs(body, keep_blank_values=True)
-    if ("query" in form) == ("update" in form):
-        raise HTTPException(400, "a URL-encoded SPARQL POST has one 'query' or one 'update' parameter")
-    kind = "query" if "query" in form else "update"
-    pairs = [(k, v) for k, values in form.items() for v in values]
-    return Operation(kind, _one(form[kind], kind), *_dataset(pairs, kind))
-
-
-def _dataset(pairs: list[tuple[str, str]], kind: str) -> tuple[list[str], list[str]]:
-    """The dataset parameters of a query (default/named-graph-uri) or an update (using-…)."""
-    graphs, named = ("default-graph-uri", "named-graph-uri") if kind == "query" else _USING
-    wrong = _USING if kind == "query" else ("default-graph-uri", "named-graph-uri")
-    if any(k in wrong for k, _ in pairs):
-        raise HTTPException(400, f"{' and '.join(wrong)} do not apply to a SPARQL {kind}")
-    return [v for k, v in pairs if k == graphs], [v for k, v in pairs if k == named]
-
-
-def _one(values: list[str], name: str) -> str:
-    if len(values) != 1:
-        raise HTTPException(400, f"exactly one '{name}' parameter is required")
-    return values[0]
