@@ -64,6 +64,13 @@ class Shapes:
             raise ShapesError(f"the shapes graph is not valid SHACL:\n{text}")
         self.graph = shapes
         self.ontology = ontology
+        # What the shapes read of the ontology: the types of its terms (the code lists data
+        # points at, lx:Primary …) and the class hierarchy sh:class follows. The rest (labels,
+        # definitions) would only be read again at each validation.
+        self._types = rdflib.Graph()
+        for predicate in (rdflib.RDF.type, rdflib.RDFS.subClassOf):
+            for triple in ontology.triples((None, predicate, None)):
+                self._types.add(triple)
         self._triples: list[ox.Triple] | None = None  # the ontology for Oxigraph inputs, made on first use
 
     @classmethod
@@ -95,7 +102,7 @@ class Shapes:
         else:
             combined = rdflib.Graph()
             combined += data
-            combined += self.ontology
+            combined += self._types
         _, report, _ = pyshacl_turbo.validate(
             combined,
             data_graph_format=None if isinstance(combined, rdflib.Graph) else "nt",
@@ -130,7 +137,7 @@ class Shapes:
 
     def _ontology_triples(self) -> list[ox.Triple]:
         if self._triples is None:
-            text = self.ontology.serialize(format="nt", encoding="utf-8")
+            text = self._types.serialize(format="nt", encoding="utf-8")
             self._triples = [q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
         return self._triples
 
