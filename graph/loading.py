@@ -61,6 +61,8 @@ __all__ = [
     "bundled_data_paths",
     "bundled_documents",
     "check_removable",
+    "commit_documents",
+    "commit_removal",
     "document_from_bytes",
     "document_from_path",
     "forget_digests",
@@ -195,6 +197,12 @@ def load_documents(
         return report
     if validate:
         validate_documents(store, changed, shapes)
+    commit_documents(store, changed)
+    return report
+
+
+def commit_documents(store: Store, changed: Sequence[Document]) -> None:
+    """Write `changed` (as :func:`plan_load` found them) with their provenance, in one transaction, unvalidated."""
     replaced = {d.graph for d in changed}
     meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in replaced]
     for doc in changed:
@@ -206,7 +214,6 @@ def load_documents(
             ox.Triple(g, _nn(_EXTENT), ox.Literal(str(len(doc.triples)))),
         ]
     store.replace_graphs({**{d.graph: d.triples for d in changed}, META_GRAPH: meta})
-    return report
 
 
 def plan_load(store: Store, documents: Sequence[Document]) -> tuple[LoadReport, list[Document]]:
@@ -295,6 +302,11 @@ def unload_graphs(
     check_removable(store, graphs)
     if validate:
         validate_documents(store, [Document(g, g, [], "") for g in graphs], shapes)
+    return commit_removal(store, graphs)
+
+
+def commit_removal(store: Store, graphs: Sequence[str]) -> dict[str, int]:
+    """Remove `graphs` (checked by :func:`check_removable`) and their provenance, in one transaction, unvalidated."""
     removed = {g: store.count_triples(g) for g in graphs}
     meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in removed]
     store.replace_graphs({**{g: [] for g in graphs}, META_GRAPH: meta})

@@ -43,9 +43,9 @@ from .loading import (
     Document,
     LoadReport,
     check_removable,
-    load_documents,
+    commit_documents,
+    commit_removal,
     plan_load,
-    unload_graphs,
     validate_documents,
 )
 from .materialise import refresh_exposures
@@ -84,18 +84,26 @@ def write_graphs(
     ValidationError
         If the store as it would be breaks the shapes; nothing is written.
     """
-    check_removable(store, remove)
-    _, changed = plan_load(store, documents)
-    replacements = [*changed, *(Document(g, g, [], "") for g in remove)]
-    if not replacements:
-        return WriteResult(load_documents(store, documents, validate=False))  # nothing changes: the report only
     version = store.version()
+    check_removable(store, remove)
+    report, changed = plan_load(store, documents)
+    if not changed and not remove:
+        return WriteResult(report)  # the store holds these documents already
     if validate:
-        validate_documents(store, replacements, shapes)  # the long part: nothing is held
+        validate_documents(store, [*changed, *_removals(remove)], shapes)  # the long part: nothing is held
     with store.write_lock:
-        if validate and store.version() != version:  # another write came first: validate on what is there now
-            validate_documents(store, replacements, shapes)
-        removed = unload_graphs(store, list(remove), validate=False) if remove else {}
-        report = load_documents(store, documents, validate=False) if documents else LoadReport()
-        refreshed = refresh_exposures(store) if removed or report.changed else None
+        if store.version() != version:  # another write came first: plan and validate on what is there now
+            check_removable(store, remove)
+            report, changed = plan_load(store, documents)
+            if validate and (changed or remove):
+                validate_documents(store, [*changed, *_removals(remove)], shapes)
+        removed = commit_removal(store, remove) if remove else {}
+        if changed:
+            commit_documents(store, changed)
+        refreshed = refresh_exposures(store) if removed or changed else None
     return WriteResult(report, removed, refreshed)
+
+
+def _removals(graphs: Sequence[str]) -> list[Document]:
+    """Removed graphs as the validation sees them: replaced by nothing."""
+    return [Document(g, g, [], "") for g in graphs]
