@@ -63,7 +63,7 @@ from ..graph.stats import store_stats
 from ..graph.store import Store
 from ..graph.validation import Shapes
 from ..graph.write import write_graphs
-from ..ontology.namespace import graph_iri, split_entity_iri
+from ..ontology.namespace import graph_iri
 from .formats import RESULT_FORMATS, render
 from .settings import Settings
 
@@ -563,25 +563,16 @@ def _with_resolved(data: dict[str, Any], resolved: Sequence[Resolved]) -> dict[s
 
 #: The command that answers about each kind of node, by its slug.
 _COMMANDS = {
-    "org": "longarm chain",
-    "instrument": "longarm reach",
-    "asset": "longarm compel",
-    "service": "longarm compel --service",
+    "org": "longarm chain {}",
+    "instrument": "longarm reach {}",
+    "asset": "longarm compel {}",
+    "service": "longarm compel --service {}",
 }
 
 
 def _where_to_ask(exc: WrongKindError) -> str:
-    """What a reference of another kind than asked is, and the command to ask about it.
-
-    An organization given for a stored asset is offered as a described asset's provider.
-    """
-    commands = []
-    for iri, kind, _ in exc.found:
-        command = "longarm compel --provider" if kind == "org" and "asset" in exc.wanted else _COMMANDS.get(kind)
-        if command is not None:
-            split = split_entity_iri(iri)
-            commands.append(f"{command} {shlex.quote(split[1] if split else iri)}")
-    return f"{exc}: {' or '.join(commands)}" if commands else str(exc)
+    """What a reference of another kind than asked is, and the command to ask about it."""
+    return exc.with_where_to_ask(_COMMANDS, provider="longarm compel --provider {}", quote=shlex.quote)
 
 
 def _err(message: str) -> None:

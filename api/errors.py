@@ -19,7 +19,6 @@ from ..graph.errors import (
     ValidationError,
     WrongKindError,
 )
-from ..ontology.namespace import split_entity_iri
 from .body_limit import BodyTooLargeError
 
 __all__ = ["error_response", "install_error_handlers", "status_for"]
@@ -76,21 +75,12 @@ _ROUTES = {
 def _where_to_ask(exc: WrongKindError) -> str:
     """What a reference of another kind than asked is, and the route to ask about it.
 
-    An organization given for a stored asset is offered as a described asset's provider.
-
     >>> from longarm.ontology.namespace import entity_iri
     >>> found = [(str(entity_iri("instrument", "us-cloud-act")), "instrument", "US CLOUD Act")]
     >>> _where_to_ask(WrongKindError("us-cloud-act", ["org"], found))
     'us-cloud-act is an instrument (US CLOUD Act), not an organization: GET /api/v1/instruments/us-cloud-act/reach'
     """
-    routes = []
-    for iri, kind, _ in exc.found:
-        route = (
-            'POST /api/v1/exposures {{"provider": "{}"}}' if kind == "org" and "asset" in exc.wanted else _ROUTES[kind]
-        )
-        split = split_entity_iri(iri)
-        routes.append(route.format(split[1] if split else iri))
-    return f"{exc}: {' or '.join(routes)}"
+    return exc.with_where_to_ask(_ROUTES, provider='POST /api/v1/exposures {{"provider": "{}"}}')
 
 
 async def _handle(request: Request, exc: Exception) -> JSONResponse:

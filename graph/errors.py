@@ -24,7 +24,7 @@ each family to one HTTP status, once, in ``api/``; the CLI maps them to exit cod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -153,6 +153,28 @@ class WrongKindError(UnknownReferenceError):
         not_ = " or ".join(_KIND_NOUNS.get(kind, kind) for kind in self.wanted)
         # Its own message, not "no entity matches …": the reference does match, elsewhere.
         ResolutionError.__init__(self, f"{ref} is {what}, not {not_}")
+
+    def with_where_to_ask(
+        self, templates: Mapping[str, str], *, provider: str, quote: Callable[[str], str] = str
+    ) -> str:
+        """The message, then how to ask about each node the reference names: `templates` by
+        kind, with ``{}`` for the node's slug (`quote`-d); an organization given where a data
+        asset was asked for goes to `provider` (as the host of a described asset).
+
+        >>> from longarm.ontology.namespace import entity_iri
+        >>> e = WrongKindError("bleu", ["asset"], [(str(entity_iri("org", "bleu")), "org", "Bleu")])
+        >>> e.with_where_to_ask({"org": "chain {}"}, provider="compel --provider {}")
+        'bleu is an organization (Bleu), not a data asset: compel --provider bleu'
+        """
+        from ..ontology.namespace import split_entity_iri  # the namespace module: no cycle at import
+
+        asks = []
+        for iri, kind, _ in self.found:
+            template = provider if kind == "org" and "asset" in self.wanted else templates.get(kind)
+            if template is not None:
+                split = split_entity_iri(iri)
+                asks.append(template.format(quote(split[1] if split else iri)))
+        return f"{self}: {' or '.join(asks)}" if asks else str(self)
 
 
 class AmbiguousReferenceError(ResolutionError):
