@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -30,6 +28,8 @@ from longarm.graph.errors import StoreError
 from longarm.graph.projection import build_projection
 from longarm.graph.snapshot import save_snapshot, snapshot_path
 from longarm.graph.store import Store
+
+from .live_server import free_port, stop, wait_ready
 
 TOKEN = "beside-test-token"
 NAME = "beside-store"  # the store's directory name: its checkpoints are named after it
@@ -64,20 +64,13 @@ def _env(**changes: str) -> dict[str, str]:
     return {**env, **changes}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("beside")
     store = home / NAME
     loaded = longarm("--store", str(store), "load", "--bundled")
     assert loaded.returncode == 0, loaded.stderr
-    port = _free_port()
+    port = free_port()
     env = _env(LONGARM_WRITE_TOKEN=TOKEN)
     args = ["--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
     code = "import sys; from longarm.api.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -85,30 +78,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process = subprocess.Popen([sys.executable, "-c", code, *args], env=env, stdout=log, stderr=subprocess.STDOUT)
     s = Server(f"http://127.0.0.1:{port}", store, process, home / "server.log")
     try:
-        _wait_ready(s)
+        wait_ready(s.base, s.process, s.log)
         yield s
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(s: Server) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if s.process.poll() is not None:
-            pytest.fail("the server stopped:\n" + s.log.read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(s.base + "/readyz", timeout=2) as r:
-                if json.load(r)["status"] == "ready":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail("the server did not become ready:\n" + s.log.read_text(errors="replace"))
+        stop(process)
 
 
 def _beside(store: Path) -> dict[str, bytes]:
@@ -200,7 +173,7 @@ def test_write_commands_say_how_to_write_through_the_server(server: Server, tmp_
     bundled = longarm("--store", str(server.store), "load", "--bundled")
     assert bundled.returncode == EXIT_STORE and "to refresh it, stop the server" in bundled.stderr
 
-    second = longarm("--store", str(server.store), "serve", "--port", str(_free_port()))
+    second = longarm("--store", str(server.store), "serve", "--port", str(free_port()))
     assert second.returncode == EXIT_STORE and "stop that server, or serve another store" in second.stderr
 
 

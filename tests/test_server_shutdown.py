@@ -15,7 +15,8 @@ from longarm.api.server import SHUTDOWN_GRACE_S
 from longarm.benchmarks.write import _organizations
 from longarm.graph.store import Store
 
-from .test_cli_beside_server import Server, _env, _free_port, _wait_ready, longarm
+from .live_server import free_port, wait_ready
+from .test_cli_beside_server import _env, longarm
 
 TOKEN = "sh-t0k"
 BIG = "https://e.org/big"
@@ -24,22 +25,22 @@ BIG = "https://e.org/big"
 def test_sigterm_during_a_long_write(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert longarm("--store", str(store), "load", "--bundled").returncode == 0
-    port = _free_port()
+    port = free_port()
     code = "import sys; from longarm.api.cli import main; sys.exit(main(sys.argv[1:]))"
     args = ["--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
     with open(tmp_path / "server.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-c", code, *args], env=_env(LONGARM_WRITE_TOKEN=TOKEN), stdout=log, stderr=log
         )
-    server = Server(f"http://127.0.0.1:{port}", store, process, tmp_path / "server.log")
+    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(server)
+        wait_ready(base, process, tmp_path / "server.log")
         body = _organizations("big", 25_000)  # about 300 000 triples: longer to validate than the grace
         answers: list[object] = []
 
         def upload() -> None:
             request = urllib.request.Request(
-                f"{server.base}/graph-store?graph={BIG}",
+                f"{base}/graph-store?graph={BIG}",
                 data=body,
                 method="PUT",
                 headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {TOKEN}"},

@@ -32,6 +32,8 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, UR
 
 from longarm.ontology.namespace import PREFIXES, entity_iri
 
+from .live_server import free_port, stop, wait_ready
+
 TOKEN = "http-test-token"
 TIMEOUT = 2.0  # LONGARM_QUERY_TIMEOUT of the server under test
 COUNT_INSTRUMENTS = "SELECT (COUNT(*) AS ?n) WHERE { ?s a lx:LegalInstrument }"
@@ -52,17 +54,10 @@ class Server:
         return self.base + "/sparql"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("server")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "LONGARM_STORE": str(home / "store"),
@@ -77,30 +72,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT)
     s = Server(f"http://127.0.0.1:{port}", process, home / "server.log")
     try:
-        _wait_ready(s, s.log)
+        wait_ready(s.base, process, s.log)
         yield s
     finally:
-        process.terminate()  # uvicorn shuts down: the lifespan stops the query workers
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(s: Server, log: Path) -> None:
-    deadline = time.monotonic() + 120  # the first start validates and loads the bundled dataset
-    while time.monotonic() < deadline:
-        if s.process.poll() is not None:
-            pytest.fail("the server stopped:\n" + log.read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(s.base + "/readyz", timeout=2) as r:
-                if json.load(r)["status"] == "ready":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail("the server did not become ready:\n" + log.read_text(errors="replace"))
+        stop(process)
 
 
 def http(

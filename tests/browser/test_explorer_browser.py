@@ -14,18 +14,16 @@ environment variable ``CI`` is set: CI must run them, so there they fail instead
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from ..live_server import free_port, stop, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -66,9 +64,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail(f"CI must run the browser tests, but {reason}")
         pytest.skip(reason)
     home = tmp_path_factory.mktemp("explorer")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "LONGARM_STORE": str(home / "store"),
@@ -81,30 +77,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, process, log)
+        wait_ready(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120  # the first start validates and loads the bundled dataset
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail("the server stopped:\n" + log.read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(url + "/readyz", timeout=2) as r:
-                if json.load(r)["status"] == "ready":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail("the server did not become ready:\n" + log.read_text(errors="replace"))
+        stop(process)
 
 
 @pytest.fixture(scope="module")
