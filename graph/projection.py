@@ -384,9 +384,7 @@ def _start_window(
         low = nb[0]
     if na is not None and (high is None or na[1] < high):
         high = na[1]
-    if high is not None and low == high:
-        return low, None, None
-    if value is not None and window is not None and window[0] == window[1] and high == window[1]:
+    if high is not None and low == high:  # a day: exact
         return low, None, None
     parts = [value] if value is not None and (window is None or window[0] != window[1]) else []
     if nb is not None:
