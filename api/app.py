@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from ..graph.loading import load_bundled
-from ..graph.store import Store
+from ..graph.store.embedded import Store
+from ..graph.store.loading import load_bundled
 from .body_limit import BodyLimitMiddleware
 from .errors import install_error_handlers
 from .routes.charts import router as charts_router

@@ -28,7 +28,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..graph.errors import InputError
+from ..graph.base.errors import InputError
 
 __all__ = ["BodyLimitMiddleware", "BodyTooLargeError"]
 

@@ -6,7 +6,7 @@ running server for a write, or without data).
 
 Beside a running ``longarm serve``, which holds the store, the read commands (compel,
 chain, reach, stats, query, export, validate) read it through a private checkpoint
-(:meth:`~longarm.graph.store.Store.open_beside`); the write commands (load, infer, serve)
+(:meth:`~longarm.graph.store.embedded.Store.open_beside`); the write commands (load, infer, serve)
 say how to write through the server instead. A read command on an empty store loads the
 bundled dataset first if it is the default store, as ``longarm serve`` does, and
 otherwise says what to run. See ``docs/cli-and-server.md``.
@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from ..graph.charts import exposure_svg, ownership_svg
-from ..graph.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
-from ..graph.errors import (
+from ..graph.base.errors import (
     InputError,
     LongarmError,
     QueryError,
@@ -35,9 +33,14 @@ from ..graph.errors import (
     ValidationError,
     WrongKindError,
 )
-from ..graph.export import FORMATS as EXPORT_FORMATS
-from ..graph.export import serialize
-from ..graph.loading import (
+from ..graph.drawing.charts import exposure_svg, ownership_svg
+from ..graph.engine.materialise import EXPOSURE_GRAPH, materialise_exposures
+from ..graph.engine.ownership import DEFAULT_MAX_DEPTH, ownership_chain
+from ..graph.engine.reach import MODES, AssetSpec, compel, instrument_reach
+from ..graph.engine.resolve import Resolved, describe_asset_resolved, resolve_ref
+from ..graph.projection.cache import projection_for
+from ..graph.store.embedded import Store
+from ..graph.store.loading import (
     Document,
     LoadReport,
     bundled_documents,
@@ -45,12 +48,13 @@ from ..graph.loading import (
     load_bundled,
     validate_documents,
 )
-from ..graph.materialise import EXPOSURE_GRAPH, materialise_exposures
-from ..graph.ownership import DEFAULT_MAX_DEPTH, ownership_chain
-from ..graph.projection import projection_for
-from ..graph.rdfio import format_for
-from ..graph.reach import MODES, AssetSpec, compel, instrument_reach
-from ..graph.report import (
+from ..graph.store.stats import store_stats
+from ..graph.store.validation import Shapes
+from ..graph.text.rdfio import format_for
+from ..graph.views.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
+from ..graph.views.export import FORMATS as EXPORT_FORMATS
+from ..graph.views.export import serialize
+from ..graph.views.report import (
     answer_to_dict,
     answer_to_table,
     answer_to_text,
@@ -58,11 +62,7 @@ from ..graph.report import (
     chain_to_text,
     reach_to_dict,
 )
-from ..graph.resolve import Resolved, describe_asset_resolved, resolve_ref
-from ..graph.stats import store_stats
-from ..graph.store import Store
-from ..graph.validation import Shapes
-from ..graph.write import write_graphs
+from ..graph.write.commit import write_graphs
 from ..ontology.namespace import graph_iri
 from .formats import RESULT_FORMATS, render
 from .settings import Settings
@@ -238,7 +238,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     store = _open_to_write(args, settings, docs)
     refreshed = []
     for batch in ([bundled_documents()] if args.bundled else []) + ([docs] if docs else []):
-        result = write_graphs(store, batch)  # validated on what it touches, then written (graph/write.py)
+        result = write_graphs(store, batch)  # validated on what it touches, then written (graph/write/commit.py)
         _print_report(result.report)
         refreshed.append(result.refreshed_exposures)
     if any(n is not None for n in refreshed):

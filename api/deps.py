@@ -14,8 +14,9 @@ from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from ..graph.projection import Projection, cached_projection, projection_for
-from ..graph.store import Store
+from ..graph.projection.cache import cached_projection, projection_for
+from ..graph.projection.model import Projection
+from ..graph.store.embedded import Store
 from .examples import AS_OF, ASSET_REFS, ENTITY_REFS, INSTRUMENT_REFS, MODES, ORG_REFS
 from .models import Mode
 from .settings import Settings

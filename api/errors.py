@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ..graph.errors import (
+from ..graph.base.errors import (
     AmbiguousReferenceError,
     InputError,
     LongarmError,

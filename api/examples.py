@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from fastapi.openapi.models import Example
 
-from ..graph.rdfio import FORMATS_BY_MEDIA_TYPE
+from ..graph.text.rdfio import FORMATS_BY_MEDIA_TYPE
 from ..ontology.namespace import PREFIXES, entity_iri
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Rendering SPARQL results for people (aligned tables) and programs (JSON, CSV, TSV, RDF).
+"""The command line's result formats: names for media types, serialised by :mod:`longarm.graph.sparql.results`.
 
 Examples
 --------
@@ -13,71 +13,50 @@ s           label
 lxorg:bleu  Bleu
 <BLANKLINE>
 1 row
+>>> print(render(store.query("SELECT ?label WHERE { ?s ?p ?label }"), "csv"), end="")
+label
+Bleu
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 import pyoxigraph as ox
 
-from ..ontology.namespace import PREFIXES
+from ..graph.sparql.results import results_table, serialize_results
 
-__all__ = ["RESULT_FORMATS", "compact", "render"]
+__all__ = ["RESULT_FORMATS", "render"]
 
-RESULT_FORMATS: Final = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples")
-
-_RESULTS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
+#: ``--format`` names and the media type each stands for ("table" is for people).
+_MEDIA: Final = {
+    "table": None,
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/sparql-results+xml",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
 }
-_GRAPHS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
-# Longest namespace first, so that the most specific prefix wins.
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+RESULT_FORMATS: Final = tuple(_MEDIA)
+_FOR_SOLUTIONS: Final = frozenset({"json", "csv", "tsv", "xml"})
 
 
-def compact(term: Any) -> str:
-    """A short, readable form of an RDF term (prefixed name, or plain literal text)."""
-    if isinstance(term, ox.NamedNode):
-        for prefix, ns in _BY_LENGTH:
-            if term.value.startswith(ns) and len(term.value) > len(ns):
-                return f"{prefix}:{term.value[len(ns) :]}"
-        return f"<{term.value}>"
-    if isinstance(term, ox.Literal):
-        return term.value if term.language is None else f"{term.value}@{term.language}"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return "" if term is None else str(term)
+def render(result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, fmt: str) -> str:
+    """`result` (solutions, boolean or triples) as text in the ``--format`` named `fmt`.
 
-
-def render(result: Any, fmt: str) -> str:
-    """Render a query result (solutions, boolean or triples) in `fmt`."""
+    Solutions asked for as RDF, or a graph asked for as a results format or a table, come
+    in the format that can carry them (a table; Turtle); a boolean outside a results
+    format is ``true`` or ``false``.
+    """
+    media = _MEDIA[fmt]
     if isinstance(result, ox.QueryBoolean):
-        if fmt in _RESULTS:
-            return _text(result.serialize(format=_RESULTS[fmt]))
-        return "true" if bool(result) else "false"
-    if isinstance(result, ox.QueryTriples):
-        rdf = _GRAPHS.get(fmt, ox.RdfFormat.TURTLE)
-        prefixes = PREFIXES if rdf is ox.RdfFormat.TURTLE else None
-        return _text(ox.serialize(result, format=rdf, prefixes=prefixes))
-    if fmt in _RESULTS:
-        return _text(result.serialize(format=_RESULTS[fmt]))
-    return _table(result)
-
-
-def _text(data: bytes | None) -> str:
-    return (data or b"").decode("utf-8")
-
-
-def _table(solutions: ox.QuerySolutions) -> str:
-    names = [v.value for v in solutions.variables]
-    rows = [[compact(s[n]) for n in names] for s in solutions]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.append("")
-    lines.append(f"{len(rows)} row" + ("" if len(rows) == 1 else "s"))
-    return "\n".join(lines)
+        if fmt not in _FOR_SOLUTIONS:
+            return "true" if bool(result) else "false"
+    elif isinstance(result, ox.QuerySolutions):
+        if fmt not in _FOR_SOLUTIONS:
+            return results_table(result)
+    elif fmt not in ("turtle", "ntriples"):
+        media = "text/turtle"
+    assert media is not None
+    return serialize_results(result, media).body.decode("utf-8")

@@ -1,4 +1,4 @@
-"""Pydantic models of the REST API: the shared JSON shapes of :mod:`longarm.graph.report`.
+"""Pydantic models of the REST API: the shared JSON shapes of :mod:`longarm.graph.views.report`.
 
 The shapes are built once, in ``graph/`` (``answer_to_dict``, ``chain_to_dict``,
 ``reach_to_dict``, ``entity_details`` …), and the CLI prints the same dictionaries as

@@ -3,7 +3,7 @@
 FastAPI validates what a route returns against its response model, turns it into Python
 data, and has the standard library encode that: for a "who can compel" answer (tens of
 kilobytes: every exposure with its path, sources and caveats) that is about half of the
-time of a request. The engine's dictionary (:func:`~longarm.graph.report.answer_to_dict`)
+time of a request. The engine's dictionary (:func:`~longarm.graph.views.report.answer_to_dict`)
 already has the response model's shape, so :class:`DictJSON` has pydantic-core encode it
 as it is: the same bytes as the model serialised with ``exclude_unset``, which
 ``tests/test_responses.py`` checks for every stored asset, date and mode (and the REST

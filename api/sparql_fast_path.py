@@ -18,7 +18,7 @@ Examples
 >>> from fastapi.testclient import TestClient
 >>> from longarm.api.app import create_app
 >>> from longarm.api.settings import Settings
->>> from longarm.graph.store import Store
+>>> from longarm.graph.store.embedded import Store
 >>> from pathlib import Path
 >>> app = create_app(Settings(store_path=Path("unused")), store=Store.in_memory())
 >>> with TestClient(app) as client:
@@ -35,7 +35,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..graph.errors import LongarmError
+from ..graph.base.errors import LongarmError
 from .errors import error_response
 from .sparql_protocol import SPARQL_PATH, answer, read_operation
 

@@ -20,8 +20,9 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import URL
 
-from ..graph.query_pool import QueryRunner, QueryTask
-from ..graph.sparql_guard import query_form
+from ..graph.sparql.pool import QueryRunner
+from ..graph.sparql.results import QueryTask
+from ..graph.text.sparql_guard import query_form
 from .negotiation import GRAPHS, RESULTS, negotiate
 from .settings import Settings
 

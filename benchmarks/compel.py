@@ -3,12 +3,12 @@
 One run builds a store with the ontology, the bundled dataset and a synthetic set of
 GLEIF-like groups (:mod:`longarm.benchmarks.synthetic`), builds the engine's projection,
 then answers "who can compel access to this asset" for random synthetic assets twice:
-in process (:func:`longarm.graph.reach.compel` over the projection) and as one SPARQL
+in process (:func:`longarm.graph.engine.reach.compel` over the projection) and as one SPARQL
 property-path query on the same Oxigraph store (:data:`SPARQL_COMPEL`). It reports the
 counts, the time to generate and load, to build the projection, the p50/p95/mean latency
 of each way and their ratio, and the peak resident memory of the process.
 
-On an on-disk store it also saves the projection's snapshot (:mod:`longarm.graph.snapshot`)
+On an on-disk store it also saves the projection's snapshot (:mod:`longarm.graph.projection.snapshot`)
 and loads it back, as a restart would, and times the questions on the loaded projection.
 
 Targets at 1 000 000 organizations (:data:`TARGETS`): in-process p50 ≤ 1 ms, projection
@@ -39,12 +39,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from longarm.graph.loading import document_from_bytes, load_bundled, load_documents, unload_graphs, user_graph
-from longarm.graph.projection import Projection, build_projection
-from longarm.graph.projection_patch import patched_projection
-from longarm.graph.reach import compel
-from longarm.graph.snapshot import load_snapshot, load_snapshot_and_changes, save_snapshot
-from longarm.graph.store import Store, Term
+from longarm.graph.engine.reach import compel
+from longarm.graph.projection.model import Projection
+from longarm.graph.projection.patch import patched_projection
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.projection.snapshot import load_snapshot, load_snapshot_and_changes, save_snapshot
+from longarm.graph.store.embedded import Store, Term
+from longarm.graph.store.loading import (
+    document_from_bytes,
+    load_bundled,
+    load_documents,
+    unload_graphs,
+    user_graph,
+)
 from longarm.ontology.namespace import PREFIXES
 
 from .http_load import percentile

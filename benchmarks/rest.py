@@ -5,7 +5,7 @@ new one of ``--orgs`` organizations (the bundled data and GLEIF-like groups, see
 :mod:`longarm.benchmarks.synthetic`, in a temporary directory), or an existing on-disk
 store given by ``--store DIR``, such as one kept by ``longarm bench compel --orgs 1000000
 --store DIR`` (the server opens it as ``longarm serve`` does, read-write, and keeps its
-query snapshots beside it in ``DIR.query-snapshots``; nothing is loaded into it).
+query checkpoints beside it in ``DIR.query-checkpoints``; nothing is loaded into it).
 
 The synthetic data assets to ask about are counted on the server (``/sparql``, the assets
 of the synthetic graph) and drawn by a seeded RNG. The first request,
@@ -44,8 +44,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from longarm.graph.loading import load_bundled
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import load_bundled
 from longarm.ontology.namespace import PREFIXES, split_entity_iri
 
 from .compel import AS_OF, load_synthetic

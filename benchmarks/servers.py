@@ -8,7 +8,7 @@ would only measure each other), in turn: each level of load is cut into slices g
 the servers one after the other, so that a machine whose speed drifts slows them alike:
 
 - **longarm**: ``longarm serve`` on the store (queries run in worker processes on a
-  checkpoint of the store, with a deadline; see :mod:`longarm.graph.query_pool`);
+  checkpoint of the store, with a deadline; see :mod:`longarm.graph.sparql.pool`);
 - **oxigraph**: ``oxigraph serve --union-default-graph`` from the PyPI ``oxigraph``
   package (Oxigraph's own Rust HTTP server), on a store made by ``oxigraph load``;
 - **rdflib**: ``rdflib-endpoint serve`` on the N-Quads file, parsed into an rdflib
@@ -68,8 +68,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from longarm.graph.loading import load_bundled
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import load_bundled
 from longarm.ontology.namespace import PREFIXES, entity_iri
 
 from .compel import AS_OF, SPARQL_COMPEL, load_synthetic

@@ -428,7 +428,7 @@ def small_update(orgs: int) -> tuple[str, str]:
 
     A new US company takes 60 % of a synthetic company, and a new data asset is hosted
     on the first synthetic service: the kind of change a projection is patched for
-    instead of rebuilt (:mod:`longarm.graph.projection_patch`).
+    instead of rebuilt (:mod:`longarm.graph.projection.patch`).
     """
     added = str(entity_iri("asset", "syn-update"))
     buyer, target, asset = f"{_ORG}syn-update-buyer>", f"{_ORG}syn-{orgs // 2}>", f"<{added}>"

@@ -5,7 +5,7 @@ One run opens (or builds) a store of synthetic organizations
 side in one process:
 
 - a **small write** (one organization with its source: 10 triples), several times, each
-  into a graph of its own, end to end through :func:`longarm.graph.write.write_graphs`
+  into a graph of its own, end to end through :func:`longarm.graph.write.commit.write_graphs`
   (validation on the write's scope, the transaction, the change log);
 - an **upload** of `--upload` triples (organizations, each with an interest in the one
   before it) into one graph, end to end from the document's text (parsing included);
@@ -35,12 +35,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..graph.loading import Document, load_bundled, user_graph
-from ..graph.projection import projection_for
-from ..graph.rdfio import parse_document
-from ..graph.reach import compel
-from ..graph.store import Store
-from ..graph.write import write_graphs
+from ..graph.engine.reach import compel
+from ..graph.projection.cache import projection_for
+from ..graph.store.embedded import Store
+from ..graph.store.loading import Document, load_bundled, user_graph
+from ..graph.text.rdfio import parse_document
+from ..graph.write.commit import write_graphs
 from ..ontology.namespace import LX, entity_iri
 from .compel import load_synthetic
 from .http_load import percentile

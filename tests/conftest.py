@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from longarm.graph.loading import load_bundled
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import load_bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 

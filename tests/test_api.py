@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from longarm.api.app import create_app
 from longarm.api.settings import Settings
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
 
 Q = "SELECT (COUNT(*) AS ?n) WHERE { ?s a lx:LegalInstrument }"
 

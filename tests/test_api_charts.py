@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from longarm.api.app import create_app
 from longarm.api.cli import EXIT_INPUT, main
 from longarm.api.settings import Settings
-from longarm.graph.loading import document_from_bytes, load_documents
-from longarm.graph.store import Store
-from longarm.graph.svg import SVG_NS
+from longarm.graph.drawing.svg import SVG_NS
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_bytes, load_documents
 
 V1 = "/api/v1"
 SVG = "image/svg+xml"

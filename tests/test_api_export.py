@@ -20,10 +20,10 @@ from longarm.api.app import create_app
 from longarm.api.cli import main
 from longarm.api.routes.export import ExportFormatName
 from longarm.api.settings import Settings
-from longarm.graph.export import FORMATS
-from longarm.graph.loading import document_from_bytes, load_documents
-from longarm.graph.projection import iri
-from longarm.graph.store import Store
+from longarm.graph.projection.model import iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_bytes, load_documents
+from longarm.graph.views.export import FORMATS
 from longarm.ontology.namespace import graph_iri
 
 from .conftest import VALID_TTL

@@ -16,11 +16,11 @@ from longarm.api.cli import main
 from longarm.api.examples import TURTLE
 from longarm.api.models import Kind, Mode
 from longarm.api.settings import Settings
-from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, user_graph
-from longarm.graph.projection import iri
-from longarm.graph.reach import MODES
-from longarm.graph.resolve import KINDS
-from longarm.graph.store import Store
+from longarm.graph.engine.reach import MODES
+from longarm.graph.engine.resolve import KINDS
+from longarm.graph.projection.model import iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import META_GRAPH, ONTOLOGY_GRAPH, user_graph
 from longarm.ontology.namespace import PREFIXES, entity_iri, graph_iri
 
 V1 = "/api/v1"

@@ -12,10 +12,10 @@ import pytest
 
 from longarm.benchmarks.compel import TARGETS, format_report, load_synthetic, main, run
 from longarm.benchmarks.synthetic import GRAPHS, SyntheticConfig, Tally, asset_iri, generate
-from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
-from longarm.graph.projection import build_projection
-from longarm.graph.store import Store
-from longarm.graph.validation import Shapes
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
+from longarm.graph.store.validation import Shapes
 from longarm.ontology.namespace import LX
 
 

@@ -16,12 +16,13 @@ from libcovebods.run_tasks import TASK_CLASSES, process_additional_checks
 from libcovebods.schema import SchemaBODS
 from libcovebods.tasks.checks import legacy_checks, record_based_checks
 
-from longarm.graph.bods import bods_statements
-from longarm.graph.entity_graph import entity_graph
-from longarm.graph.export import export
-from longarm.graph.loading import document_from_bytes, load_documents
-from longarm.graph.projection import iri, projection_for
-from longarm.graph.store import Store
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_bytes, load_documents
+from longarm.graph.views.bods import bods_statements
+from longarm.graph.views.entity_graph import entity_graph
+from longarm.graph.views.export import export
 from longarm.ontology.namespace import graph_iri
 
 from .conftest import VALID_TTL

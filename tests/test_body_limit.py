@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from longarm.api.app import create_app
 from longarm.api.examples import TURTLE
 from longarm.api.settings import Settings
-from longarm.graph.loading import user_graph
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import user_graph
 
 AUTH = {"authorization": "Bearer t0k"}
 LIMIT = 4096

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from longarm.graph.change_log import ChangeLog
+from longarm.graph.store.change_log import ChangeLog
 
 A, B = ox.NamedNode("https://e.org/a"), ox.BlankNode("b")
 

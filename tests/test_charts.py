@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from longarm.graph.charts import (
+from longarm.graph.base.errors import InputError, UnknownReferenceError
+from longarm.graph.drawing.charts import (
     MAX_CHART_NODES,
     TIER_STYLE,
     exposure_svg,
@@ -17,12 +18,13 @@ from longarm.graph.charts import (
     ownership_svg,
     share_words,
 )
-from longarm.graph.errors import InputError, UnknownReferenceError
-from longarm.graph.projection import Interest, Org, Projection, build_projection, iri, projection_for
-from longarm.graph.reach import AssetSpec, compel
-from longarm.graph.rules import ESTABLISHED, LIKELY
-from longarm.graph.store import Store
-from longarm.graph.svg import SVG_NS, escape, text_width, wrap
+from longarm.graph.drawing.svg import SVG_NS, escape, text_width, wrap
+from longarm.graph.engine.reach import AssetSpec, compel
+from longarm.graph.engine.rules import ESTABLISHED, LIKELY
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Interest, Org, Projection, iri
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.store.embedded import Store
 from longarm.ontology.namespace import LX
 
 NS = {"s": SVG_NS}

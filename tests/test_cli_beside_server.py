@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from longarm.api.cli import EXIT_INPUT, EXIT_STORE, main
-from longarm.graph.errors import StoreError
-from longarm.graph.projection import build_projection
-from longarm.graph.snapshot import save_snapshot, snapshot_path
-from longarm.graph.store import Store
+from longarm.graph.base.errors import StoreError
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.projection.snapshot import save_snapshot, snapshot_path
+from longarm.graph.store.embedded import Store
 
 from .live_server import free_port, stop, wait_ready
 

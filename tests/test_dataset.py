@@ -12,8 +12,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from longarm.graph.loading import bundled_data_paths
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import bundled_data_paths
 from longarm.ontology.namespace import DCTERMS, ID_BASE, LX, entity_iri
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +174,7 @@ def test_every_source_has_a_date(data: rdflib.Graph) -> None:
 
 
 def test_bundled_store_loads_and_counts(bundled_store: Store) -> None:
-    from longarm.graph.stats import store_stats
+    from longarm.graph.store.stats import store_stats
 
     stats = store_stats(bundled_store)
     assert stats.instances["Organization"] >= 93

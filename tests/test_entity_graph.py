@@ -7,11 +7,12 @@ import datetime as dt
 import networkx as nx
 import pytest
 
-from longarm.graph.entity_graph import MAX_DEPTH, entity_graph, resolve_center
-from longarm.graph.errors import AmbiguousReferenceError, InputError, UnknownReferenceError
-from longarm.graph.loading import document_from_bytes, load_documents
-from longarm.graph.projection import iri, projection_for
-from longarm.graph.store import Store
+from longarm.graph.base.errors import AmbiguousReferenceError, InputError, UnknownReferenceError
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_bytes, load_documents
+from longarm.graph.views.entity_graph import MAX_DEPTH, entity_graph, resolve_center
 from longarm.ontology.namespace import graph_iri
 
 from .conftest import VALID_TTL

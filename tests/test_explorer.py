@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from longarm.api.app import create_app
 from longarm.api.routes.explorer import CSP, PAGES, STATIC, page_html
 from longarm.api.settings import Settings
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
 from longarm.ontology.namespace import ID_BASE
 
 SHELLS = sorted(PAGES)  # each page: its content in the shared frame (layout.html)

@@ -15,12 +15,12 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from longarm.graph.entity_graph import entity_graph
-from longarm.graph.errors import UnsupportedFormatError
-from longarm.graph.export import FORMATS, export, to_dot
-from longarm.graph.loading import document_from_bytes, load_documents
-from longarm.graph.projection import iri
-from longarm.graph.store import Store
+from longarm.graph.base.errors import UnsupportedFormatError
+from longarm.graph.projection.model import iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_bytes, load_documents
+from longarm.graph.views.entity_graph import entity_graph
+from longarm.graph.views.export import FORMATS, export, to_dot
 from longarm.ontology.namespace import LX, graph_iri
 
 from .conftest import VALID_TTL

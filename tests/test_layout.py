@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from longarm.graph.errors import InputError
-from longarm.graph.layout import MAX_LAYOUT_NODES, Box, Layout, layered_layout
+from longarm.graph.base.errors import InputError
+from longarm.graph.drawing.layout import MAX_LAYOUT_NODES, Box, Layout, layered_layout
 
 Sizes = dict[str, tuple[float, float]]
 Edges = list[tuple[str, str]]

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from longarm.api.app import create_app
 from longarm.api.settings import Settings
-from longarm.graph.projection import iri
-from longarm.graph.store import Store
+from longarm.graph.projection.model import iri
+from longarm.graph.store.embedded import Store
 
 
 @pytest.fixture(scope="module")

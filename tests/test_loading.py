@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from longarm.graph.errors import (
+from longarm.graph.base.errors import (
     InputError,
     ProtectedGraphError,
     RdfSyntaxError,
     UnknownReferenceError,
     ValidationError,
 )
-from longarm.graph.loading import (
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import (
     META_GRAPH,
     ONTOLOGY_GRAPH,
     document_from_path,
@@ -22,7 +23,6 @@ from longarm.graph.loading import (
     unload_graphs,
     user_graph,
 )
-from longarm.graph.store import Store
 from longarm.ontology.namespace import graph_iri
 
 from .conftest import VALID_TTL

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from longarm.graph.loading import ONTOLOGY_GRAPH, document_from_path, load_bundled, load_documents
-from longarm.graph.materialise import EXPOSURE_GRAPH, materialise_exposures, refresh_exposures
-from longarm.graph.store import Store
-from longarm.graph.validation import Shapes
+from longarm.graph.engine.materialise import EXPOSURE_GRAPH, materialise_exposures, refresh_exposures
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import ONTOLOGY_GRAPH, document_from_path, load_bundled, load_documents
+from longarm.graph.store.validation import Shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from longarm.graph.validation import bundled_ontology_path
+from longarm.graph.store.validation import bundled_ontology_path
 from longarm.ontology.namespace import LX
 
 LX_NS = str(LX._NS)

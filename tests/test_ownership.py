@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from longarm.graph.errors import InputError
-from longarm.graph.ownership import (
+from longarm.graph.base.errors import InputError
+from longarm.graph.engine.ownership import (
     ancestors,
     capital_and_votes,
     confers_control,
@@ -20,8 +20,10 @@ from longarm.graph.ownership import (
     subsidiaries,
     ultimate_controllers,
 )
-from longarm.graph.projection import Interest, Projection, build_projection, iri, projection_for
-from longarm.graph.store import Store
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Interest, Projection, iri
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.store.embedded import Store
 from longarm.ontology.namespace import LX, graph_iri
 
 TODAY = dt.date(2026, 11, 29)

@@ -11,8 +11,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from longarm.graph import projection as projection_module
-from longarm.graph.loading import (
+from longarm.graph.projection import cache as projection_module
+from longarm.graph.projection.cache import PATCH_LIMIT, projection_for
+from longarm.graph.projection.model import Projection, iri
+from longarm.graph.projection.patch import patched_projection
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.projection.snapshot import load_snapshot_and_changes, save_snapshot
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import (
     bundled_documents,
     document_from_bytes,
     document_from_path,
@@ -20,10 +26,6 @@ from longarm.graph.loading import (
     load_documents,
     user_graph,
 )
-from longarm.graph.projection import PATCH_LIMIT, Projection, build_projection, iri, projection_for
-from longarm.graph.projection_patch import patched_projection
-from longarm.graph.snapshot import load_snapshot_and_changes, save_snapshot
-from longarm.graph.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = """

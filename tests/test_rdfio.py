@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from longarm.graph.errors import RdfSyntaxError, UnsupportedFormatError
-from longarm.graph.rdfio import format_for, parse_document, parse_file
+from longarm.graph.base.errors import RdfSyntaxError, UnsupportedFormatError
+from longarm.graph.text.rdfio import format_for, parse_document, parse_file
 
 TRIPLE_TTL = '@prefix e: <https://e.org/> .\ne:a e:p "x" .\n'
 

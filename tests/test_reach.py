@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 
-from longarm.graph.errors import InputError, UnknownReferenceError
-from longarm.graph.gaps import GapKind, Verdict, verdict_of
-from longarm.graph.projection import Projection, iri, projection_for
-from longarm.graph.reach import Answer, AssetSpec, compel
-from longarm.graph.rules import OWNER_ONLY_KINDS
-from longarm.graph.store import Store
+from longarm.graph.base.errors import InputError, UnknownReferenceError
+from longarm.graph.engine.gaps import GapKind, Verdict, verdict_of
+from longarm.graph.engine.reach import Answer, AssetSpec, compel
+from longarm.graph.engine.rules import OWNER_ONLY_KINDS
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Projection, iri
+from longarm.graph.store.embedded import Store
 from longarm.ontology.namespace import LX
 
 D = dt.date

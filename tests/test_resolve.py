@@ -12,11 +12,9 @@ import pytest
 from longarm.api.cli import EXIT_INPUT, main
 from longarm.api.models import AnswerOut
 from longarm.api.responses import DictJSON
-from longarm.graph.errors import AmbiguousReferenceError, InputError, UnknownReferenceError, WrongKindError
-from longarm.graph.projection import Org, Projection, iri, projection_for
-from longarm.graph.reach import compel
-from longarm.graph.report import answer_to_dict
-from longarm.graph.resolve import (
+from longarm.graph.base.errors import AmbiguousReferenceError, InputError, UnknownReferenceError, WrongKindError
+from longarm.graph.engine.reach import compel
+from longarm.graph.engine.resolve import (
     MATCHES,
     RESOLVED_BY,
     describe_asset,
@@ -25,7 +23,10 @@ from longarm.graph.resolve import (
     resolve_ref,
     search,
 )
-from longarm.graph.store import Store
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Org, Projection, iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.views.report import answer_to_dict
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ import pytest
 
 from longarm.api.models import AnswerOut
 from longarm.api.responses import DictJSON
-from longarm.graph.projection import Projection, projection_for
-from longarm.graph.reach import MODES, compel
-from longarm.graph.report import answer_to_dict
-from longarm.graph.resolve import describe_asset
-from longarm.graph.store import Store
+from longarm.graph.engine.reach import MODES, compel
+from longarm.graph.engine.resolve import describe_asset
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Projection
+from longarm.graph.store.embedded import Store
+from longarm.graph.views.report import answer_to_dict
 
 DATES = [dt.date(2013, 6, 1), dt.date(2024, 6, 1), dt.date(2027, 1, 1)]
 

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from longarm.graph.loading import document_from_path, load_bundled, load_documents
-from longarm.graph.projection import Instrument, Rule, iri, projection_for
-from longarm.graph.reach import compel
-from longarm.graph.rules import (
+from longarm.graph.engine.reach import compel
+from longarm.graph.engine.rules import (
     CONTESTED,
     ESTABLISHED,
     LIKELY,
@@ -21,7 +19,10 @@ from longarm.graph.rules import (
     temporal_status,
     weakest,
 )
-from longarm.graph.store import Store
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Instrument, Rule, iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_path, load_bundled, load_documents
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -68,7 +69,7 @@ def test_unknown_rule_kind_is_refused() -> None:
 
 
 def test_rule_without_parameters_is_refused() -> None:
-    from longarm.graph.rules import NEXUS
+    from longarm.graph.engine.rules import NEXUS
 
     with pytest.raises(RuleError):
         check_instrument(Instrument("x", notation="xx-test", rules=[Rule("r", NEXUS)]))

@@ -27,8 +27,8 @@ from longarm.benchmarks.rest import exposures_path
 from longarm.benchmarks.rest import main as rest_main
 from longarm.benchmarks.rest import run as rest_run
 from longarm.benchmarks.synthetic import SyntheticConfig
-from longarm.graph.loading import load_bundled
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import load_bundled
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="starts servers; reads /proc")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from longarm.api.server import SHUTDOWN_GRACE_S
 from longarm.benchmarks.write import _organizations
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
 
 from .live_server import free_port, wait_ready
 from .test_cli_beside_server import _env, longarm

@@ -8,11 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from longarm.graph import projection as projection_module
-from longarm.graph.loading import load_bundled
-from longarm.graph.projection import build_projection, iri, projection_for
-from longarm.graph.snapshot import load_snapshot, save_snapshot, snapshot_path
-from longarm.graph.store import Store
+from longarm.graph.projection import cache as projection_module
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import iri
+from longarm.graph.projection.reader import build_projection
+from longarm.graph.projection.snapshot import load_snapshot, save_snapshot, snapshot_path
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import load_bundled
 
 T = ox.Triple(ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p"), ox.Literal("x"))
 

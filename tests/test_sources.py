@@ -14,8 +14,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from longarm.graph.loading import ONTOLOGY_GRAPH
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import ONTOLOGY_GRAPH
 from longarm.ontology.namespace import DCTERMS, LX, graph_iri
 
 #: Marks of the research notes that mean nothing to a reader of the data.
@@ -159,7 +159,7 @@ def test_sources_ttl_counts(sources_ttl: rdflib.Graph) -> None:
     ],
 )
 def test_the_shape_takes_an_undated_source_that_says_so(extra: str, conforms: bool) -> None:
-    from longarm.graph.validation import Shapes
+    from longarm.graph.store.validation import Shapes
 
     ttl = f"""@prefix lx: <{LX._NS}> . @prefix rdfs: <{RDFS}> . @prefix dcterms: <{DCTERMS}> .
     @prefix xsd: <{rdflib.XSD}> .

@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 from longarm.api.app import create_app
 from longarm.api.settings import Settings
 from longarm.api.sparql_fast_path import SparqlQueryPath
-from longarm.graph.store import Store
+from longarm.graph.store.embedded import Store
 
 from .test_sparql_protocol import AUTH, G1, LABELS, TOKEN, small_store
 

@@ -32,12 +32,13 @@ from longarm.api.app import create_app
 from longarm.api.settings import Settings
 from longarm.api.sparql_fast_path import SparqlQueryPath
 from longarm.api.sparql_protocol import endpoint_iri
-from longarm.graph.errors import QueryError, QueryTimeoutError
-from longarm.graph.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
-from longarm.graph.query_pool import QueryPool, QueryTask
-from longarm.graph.sparql_guard import add_using, check_no_outbound, declares_dataset, query_form
-from longarm.graph.store import Store
-from longarm.graph.update_targets import written_graphs
+from longarm.graph.base.errors import QueryError, QueryTimeoutError
+from longarm.graph.sparql.pool import QueryPool
+from longarm.graph.sparql.results import QueryTask
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import META_GRAPH, ONTOLOGY_GRAPH, load_bundled
+from longarm.graph.text.sparql_guard import add_using, check_no_outbound, declares_dataset, query_form
+from longarm.graph.text.update_targets import written_graphs
 from longarm.ontology.namespace import GRAPH_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -833,14 +834,14 @@ def test_pool_rejects_memory_stores_and_reports_worker_errors(disk_store: Store)
     finally:
         pool.close()
     assert not [p for p in multiprocessing.active_children() if p.name == "longarm-query-worker"]
-    assert not disk_store.path.with_name("store.query-snapshots").exists()  # type: ignore[union-attr]
+    assert not disk_store.path.with_name("store.query-checkpoints").exists()  # type: ignore[union-attr]
 
 
 def test_pool_answers_on_the_event_loop_and_kills_a_worker_whose_caller_went_away(disk_store: Store) -> None:
     pool = QueryPool(disk_store, workers=1, timeout=20)
 
     async def scenario() -> tuple[bytes, bytes, str]:
-        first = await pool.arun(QueryTask(LABELS, "text/csv"))  # no snapshot yet: made in a thread
+        first = await pool.arun(QueryTask(LABELS, "text/csv"))  # no checkpoint yet: made in a thread
         fast = await pool.arun(QueryTask(LABELS, "text/csv"))  # the fast way: awaited on the loop
         slow = asyncio.ensure_future(pool.arun(QueryTask(EXPLOSIVE, "text/csv")))
         await asyncio.sleep(0.5)
@@ -860,8 +861,8 @@ def test_pool_answers_on_the_event_loop_and_kills_a_worker_whose_caller_went_awa
 
 
 def test_pool_answers_on_the_loop_with_every_idle_worker(disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Each idle worker takes the snapshot on the loop, not only one that read it before
-    # (a regression: with two workers, the one never lent a snapshot sent every query to a thread).
+    # Each idle worker takes the checkpoint on the loop, not only one that read it before
+    # (a regression: with two workers, the one never lent a checkpoint sent every query to a thread).
     pool = QueryPool(disk_store, workers=2, timeout=20)
     threaded: list[str] = []
     to_thread = asyncio.to_thread
@@ -878,7 +879,7 @@ def test_pool_answers_on_the_loop_with_every_idle_worker(disk_store: Store, monk
     try:
         bodies = asyncio.run(scenario())
         assert bodies == [b"label\r\nA\r\nC\r\n"] * 6
-        assert threaded == ["prepare"]  # only the first: the snapshot had to be made
+        assert threaded == ["prepare"]  # only the first: the checkpoint had to be made
     finally:
         pool.close()
 
@@ -890,7 +891,7 @@ def test_pool_callers_wait_for_a_worker_on_the_loop(disk_store: Store, monkeypat
     monkeypatch.setattr(pool, "run", lambda task: pytest.fail("arun blocked a thread"))
 
     async def scenario() -> tuple[list[bytes], str, list[Any], bytes]:
-        await pool.arun(QueryTask(LABELS, "text/csv"))  # the snapshot is made
+        await pool.arun(QueryTask(LABELS, "text/csv"))  # the checkpoint is made
         together = await asyncio.gather(*(pool.arun(QueryTask(LABELS, "text/csv")) for _ in range(3)))
         stuck = asyncio.ensure_future(pool.arun(QueryTask(EXPLOSIVE, "text/csv")))
         await asyncio.sleep(0.2)
@@ -939,9 +940,9 @@ def test_pool_close_ends_the_wait(disk_store: Store) -> None:
     assert "the query pool is closed" in str(asyncio.run(scenario()))
 
 
-def test_pool_snapshot_waits_for_the_write_under_way(disk_store: Store) -> None:
+def test_pool_checkpoint_waits_for_the_write_under_way(disk_store: Store) -> None:
     # A checkpoint taken while a write appends to RocksDB's log can fail ("File smaller
-    # than expected for copy", seen under load): a new snapshot waits for the write lock.
+    # than expected for copy", seen under load): a new checkpoint waits for the write lock.
     pool = QueryPool(disk_store, workers=1, timeout=20)
     try:
         assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\n"
@@ -954,24 +955,24 @@ def test_pool_snapshot_waits_for_the_write_under_way(disk_store: Store) -> None:
             assert asker.is_alive() and not answers  # waiting: the store is being written
         asker.join(20)
         assert answers == [b"label\r\nA\r\nC\r\nD\r\n"]
-        # A snapshot already made needs no lock: answered while a write is under way.
+        # A checkpoint already made needs no lock: answered while a write is under way.
         with disk_store.write_lock:
             assert pool.run(QueryTask(LABELS, "text/csv")).body == answers[0]
     finally:
         pool.close()
 
 
-def test_pool_deletes_a_snapshot_once_no_worker_reads_it(disk_store: Store) -> None:
-    snapshots = disk_store.path.with_name("store.query-snapshots")  # type: ignore[union-attr]
+def test_pool_deletes_a_checkpoint_once_no_worker_reads_it(disk_store: Store) -> None:
+    checkpoints = disk_store.path.with_name("store.query-checkpoints")  # type: ignore[union-attr]
     pool = QueryPool(disk_store, workers=2, timeout=20)
     try:
-        for _ in range(2):  # both workers read the first snapshot
+        for _ in range(2):  # both workers read the first checkpoint
             pool.run(QueryTask(LABELS, "text/csv"))
         disk_store.update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}d> rdfs:label 'D' }} }}")
         assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\nD\r\n"
-        assert len(list(snapshots.iterdir())) == 2  # the other worker still reads the first one
+        assert len(list(checkpoints.iterdir())) == 2  # the other worker still reads the first one
         assert pool.run(QueryTask(LABELS, "text/csv")).body == b"label\r\nA\r\nC\r\nD\r\n"
-        assert len(list(snapshots.iterdir())) == 1  # it moved to the new one: the first is gone
+        assert len(list(checkpoints.iterdir())) == 1  # it moved to the new one: the first is gone
     finally:
         pool.close()
 

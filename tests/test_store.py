@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from longarm.graph.errors import QueryError
-from longarm.graph.store import Store
+from longarm.graph.base.errors import QueryError
+from longarm.graph.store.embedded import Store
 
 A, P = ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p")
 G1, G2 = "https://e.org/g1", "https://e.org/g2"

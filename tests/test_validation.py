@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from longarm.graph.validation import Shapes, ShapesError
+from longarm.graph.store.validation import Shapes, ShapesError
 
 from .conftest import VALID_TTL
 

@@ -13,19 +13,10 @@ import datetime as dt
 
 import pytest
 
-from longarm.graph.gaps import GapKind, Verdict
-from longarm.graph.projection import (
-    Contract,
-    Grant,
-    Instrument,
-    Interest,
-    Org,
-    Projection,
-    Rule,
-    Service,
-)
-from longarm.graph.reach import Answer, AssetSpec, compel
-from longarm.graph.rules import CONFLICT, CONTROL, LOCATION, NEXUS, SUBJECT
+from longarm.graph.engine.gaps import GapKind, Verdict
+from longarm.graph.engine.reach import Answer, AssetSpec, compel
+from longarm.graph.engine.rules import CONFLICT, CONTROL, LOCATION, NEXUS, SUBJECT
+from longarm.graph.projection.model import Contract, Grant, Instrument, Interest, Org, Projection, Rule, Service
 from longarm.ontology.namespace import LX
 
 D = dt.date

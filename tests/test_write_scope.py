@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from longarm.graph.errors import ValidationError
-from longarm.graph.loading import Document, load_documents, unload_graphs, user_graph
-from longarm.graph.rdfio import parse_document
-from longarm.graph.store import Store
+from longarm.graph.base.errors import ValidationError
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import Document, load_documents, unload_graphs, user_graph
+from longarm.graph.text.rdfio import parse_document
 
 from .conftest import VALID_TTL
 

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
-from ...graph.charts import exposure_svg, ownership_svg
-from ...graph.ownership import DEFAULT_MAX_DEPTH
-from ...graph.reach import compel
-from ...graph.resolve import resolve
+from ...graph.drawing.charts import exposure_svg, ownership_svg
+from ...graph.engine.ownership import DEFAULT_MAX_DEPTH
+from ...graph.engine.reach import compel
+from ...graph.engine.resolve import resolve
 from ..deps import AsOfDep, AssetPath, ModeQuery, OrgPath, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AssetDescription, errors

@@ -1,7 +1,7 @@
 """Writing data: load an RDF document into a user graph, or remove a graph (bearer token required).
 
 A load is validated against the SHACL shapes on what it touches and written in one
-transaction, through the one write path (:mod:`longarm.graph.write`) as ``longarm load``
+transaction, through the one write path (:mod:`longarm.graph.write.commit`) as ``longarm load``
 is: malformed RDF gives 400 with the line and column, a violation 422 with each
 violation, and the store is then unchanged. After a change the materialised exposures,
 if any, are recomputed.
@@ -14,11 +14,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...graph.errors import InputError, UnsupportedFormatError
-from ...graph.loading import LoadReport, document_from_bytes, named_graph, user_graph
-from ...graph.rdfio import FORMATS_BY_MEDIA_TYPE
-from ...graph.store import Store
-from ...graph.write import write_graphs
+from ...graph.base.errors import InputError, UnsupportedFormatError
+from ...graph.store.embedded import Store
+from ...graph.store.loading import LoadReport, document_from_bytes, named_graph, user_graph
+from ...graph.text.rdfio import FORMATS_BY_MEDIA_TYPE
+from ...graph.write.commit import write_graphs
 from ..deps import StoreDep, WriteTokenDep
 from ..examples import GRAPH_NAMES, data_body
 from ..models import DeleteOut, GraphLoadOut, LoadOut, errors
@@ -27,7 +27,7 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["data"])
 
-# Every write goes through graph/write.py: parsed and validated (on its scope) before the
+# Every write goes through graph/write/commit.py: parsed and validated (on its scope) before the
 # store's write lock is taken, written under it in one transaction, exposures refreshed.
 _MEDIA = ", ".join(FORMATS_BY_MEDIA_TYPE)
 

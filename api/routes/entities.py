@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ...graph.describe import entity_details
-from ...graph.report import entity_ref
-from ...graph.resolve import KINDS, resolve, search
+from ...graph.engine.resolve import KINDS, resolve, search
+from ...graph.views.describe import entity_details
+from ...graph.views.report import entity_ref
 from ..deps import AsOfDep, EntityPath, ProjectionDep
 from ..examples import QUERIES
 from ..models import EntityDetailsOut, Kind, SearchHitOut, SearchOut, errors

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ...graph.store import Store
+from ...graph.store.embedded import Store
 from ...ontology.namespace import ID_BASE, PREFIXES, entity_iri
 from ..deps import StoreDep
 

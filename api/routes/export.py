@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from ...graph.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
-from ...graph.export import FORMATS, serialize
+from ...graph.views.entity_graph import DEFAULT_DEPTH, MAX_DEPTH, entity_graph, resolve_center
+from ...graph.views.export import FORMATS, serialize
 from ...ontology.namespace import split_entity_iri
 from ..deps import AsOfDep, ProjectionDep, StoreDep
 from ..examples import ENTITY_REFS

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from ...graph.projection import Projection
-from ...graph.reach import Answer, compel
-from ...graph.report import answer_to_dict
-from ...graph.resolve import Resolved, describe_asset_resolved, resolve
+from ...graph.engine.reach import Answer, compel
+from ...graph.engine.resolve import Resolved, describe_asset_resolved, resolve
+from ...graph.projection.model import Projection
+from ...graph.views.report import answer_to_dict
 from ..deps import AsOfDep, AssetPath, ModeQuery, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AnswerOut, AssetDescription, errors

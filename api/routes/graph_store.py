@@ -27,7 +27,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...graph.graph_store import delete_graph, new_graph, post_graph, put_graph, read_graph
+from ...graph.sparql.graph_store import delete_graph, new_graph, post_graph, put_graph, read_graph
 from ...ontology.namespace import PREFIXES
 from ..deps import StoreDep, WriteTokenDep
 from ..examples import data_body

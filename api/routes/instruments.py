@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ...graph.describe import entity_details, instrument_list
-from ...graph.reach import instrument_reach
-from ...graph.report import reach_to_dict
-from ...graph.resolve import resolve
+from ...graph.engine.reach import instrument_reach
+from ...graph.engine.resolve import resolve
+from ...graph.views.describe import entity_details, instrument_list
+from ...graph.views.report import reach_to_dict
 from ..deps import AsOfDep, InstrumentPath, ModeQuery, ProjectionDep
 from ..models import EntityDetailsOut, InstrumentSummaryOut, ReachOut, errors
 

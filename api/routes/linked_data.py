@@ -16,12 +16,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
 
-from ...graph.errors import UnknownReferenceError
-from ...graph.loading import ONTOLOGY_GRAPH
-from ...graph.store import Store
+from ...graph.base.errors import UnknownReferenceError
+from ...graph.sparql.results import compact
+from ...graph.store.embedded import Store
+from ...graph.store.loading import ONTOLOGY_GRAPH
 from ...ontology.namespace import ID_BASE, ONTOLOGY_IRI, PREFIXES, entity_iri
 from ..deps import StoreDep
-from ..formats import compact
 from ..negotiation import GRAPHS, negotiate, rdf_body
 
 __all__ = ["router"]

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ...graph.ownership import DEFAULT_MAX_DEPTH, ownership_chain
-from ...graph.report import chain_to_dict
-from ...graph.resolve import resolve
+from ...graph.engine.ownership import DEFAULT_MAX_DEPTH, ownership_chain
+from ...graph.engine.resolve import resolve
+from ...graph.views.report import chain_to_dict
 from ..deps import AsOfDep, OrgPath, ProjectionDep
 from ..examples import DIRECTIONS
 from ..models import ChainOut, errors

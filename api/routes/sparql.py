@@ -41,10 +41,10 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ...graph.query_pool import query_runner
-from ...graph.service_description import PREFIXES as SD_PREFIXES
-from ...graph.service_description import service_description
-from ...graph.sparql_update import apply_update
+from ...graph.sparql.pool import query_runner
+from ...graph.sparql.service_description import PREFIXES as SD_PREFIXES
+from ...graph.sparql.service_description import service_description
+from ...graph.sparql.update import apply_update
 from ..deps import BearerDep, SettingsDep, StoreDep, check_write_token
 from ..negotiation import GRAPHS, RESULTS, negotiate, rdf_body
 from ..settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from ...graph.stats import store_stats
+from ...graph.store.stats import store_stats
 from ..deps import StoreDep
 
 __all__ = ["router"]

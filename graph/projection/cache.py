@@ -1,0 +1,127 @@
+"""Which projection to use: the cached one, patched, loaded from its snapshot, or built.
+
+The cache policy on top of the projection wing: :func:`projection_for` keeps one
+projection per store and brings it up to date when the store changes — patched with the
+subjects a write changed (:mod:`.patch`), loaded from the snapshot saved beside an on-disk
+store (:mod:`.snapshot`), or built again (:mod:`.reader`).
+
+Examples
+--------
+>>> from longarm.graph.store.embedded import Store
+>>> from longarm.graph.store.loading import load_bundled
+>>> store = Store.in_memory()
+>>> _ = load_bundled(store)
+>>> p = projection_for(store)
+>>> projection_for(store) is p  # cached until the store changes
+True
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+
+import pyoxigraph as ox
+
+from ..store.embedded import CHANGE_LOG_SUBJECTS, Store
+from .model import Projection
+from .patch import patched_projection
+from .reader import build_projection
+from .snapshot import load_snapshot_and_changes, save_snapshot, snapshot_revision
+
+__all__ = ["PATCH_LIMIT", "SAVE_AFTER_SUBJECTS", "cached_projection", "projection_for"]
+
+
+_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Projection]] = weakref.WeakKeyDictionary()
+
+
+def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
+    """The projection of `store`, made again only when the store has changed.
+
+    Three ways, cheapest first:
+
+    - patched: when the writes since the projection was made said which subjects they
+      changed (:meth:`~longarm.graph.store.embedded.Store.changed_subjects`), at most
+      :data:`PATCH_LIMIT` of them, only those are read again
+      (:mod:`longarm.graph.projection.patch`);
+    - loaded: an on-disk store keeps a snapshot of its projection beside it
+      (:mod:`longarm.graph.projection.snapshot`); the first call after a restart loads it, patched
+      with what the store's change log says was written since it was saved;
+    - built from the whole store otherwise. A build that took at least `snapshot_after`
+      seconds is saved as the new snapshot; a patched one is saved in a background thread
+      once the snapshot lags more than :data:`SAVE_AFTER_SUBJECTS` subjects behind.
+
+    Concurrent callers wait for one projection instead of each making their own.
+    """
+    current = cached_projection(store)
+    if current is not None:
+        return current
+    with _BUILDING:
+        key = store.version()
+        current = cached_projection(store)
+        if current is not None:
+            return current
+        stale = _CACHE.get(store)
+        changed = store.changed_subjects(stale[0]) if stale is not None else None
+        if stale is not None and changed is not None and len(changed) <= PATCH_LIMIT:
+            projection = _patched(store, stale[1], changed)
+        elif (loaded := load_snapshot_and_changes(store)) is not None:
+            projection = _patched(store, *loaded) if loaded[1] else loaded[0]
+        else:
+            start, revision = time.perf_counter(), store.revision()
+            projection = build_projection(store)
+            if revision is not None and time.perf_counter() - start >= snapshot_after:
+                save_snapshot(store, projection, revision)
+        _CACHE[store] = (key, projection)
+        return projection
+
+
+def _patched(store: Store, projection: Projection, changed: frozenset[ox.NamedNode | ox.BlankNode]) -> Projection:
+    revision = store.revision()
+    projection = patched_projection(store, projection, changed)
+    _save_later(store, projection, revision)
+    return projection
+
+
+def _save_later(store: Store, projection: Projection, revision: str | None) -> None:
+    """Save a patched projection as the snapshot, off the caller's thread, once the snapshot lags far behind.
+
+    Saving is costly (41 s at a million organizations, holding the interpreter most of
+    that time: answers wait), and a restart brings the snapshot up to date with the store's
+    change log in a fraction of a second. So a patched projection is saved only when the
+    subjects changed since the snapshot pass :data:`SAVE_AFTER_SUBJECTS` (or the log cannot
+    tell them, or has grown past 1 MB), and never for a store without a snapshot (small
+    enough to read again).
+    """
+    saved = snapshot_revision(store)
+    if saved is None or revision is None:
+        return
+    if store.change_log_bytes() <= _LOG_BYTES_KEPT:  # else many small writes: read at every patch
+        behind = store.changed_subjects_since_revision(saved)
+        if behind is not None and len(behind) <= SAVE_AFTER_SUBJECTS:
+            return
+
+    def save() -> None:
+        with _SAVING:
+            save_snapshot(store, projection, revision)  # does nothing once the store has changed again
+
+    threading.Thread(target=save, name="longarm-snapshot", daemon=True).start()
+
+
+def cached_projection(store: Store) -> Projection | None:
+    """The projection of `store` if it is already made for the store as it is now, else None (never builds)."""
+    cached = _CACHE.get(store)
+    if cached is not None and cached[0] == store.version():
+        return cached[1]
+    return None
+
+
+_BUILDING = threading.Lock()
+_SAVING = threading.Lock()
+#: The most subjects a write may change for the projection to be patched, not rebuilt.
+PATCH_LIMIT = CHANGE_LOG_SUBJECTS
+#: A patched projection is saved as the snapshot once this many subjects changed since the
+#: snapshot was saved; below, a restart patches the snapshot with the change log instead.
+SAVE_AFTER_SUBJECTS = 5_000
+_LOG_BYTES_KEPT = 1 << 20

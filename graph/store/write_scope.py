@@ -1,0 +1,144 @@
+"""What a write must be validated on: the subjects it touches, and what they point to.
+
+A write replaces some named graphs (a load, an upload, a Graph Store write, a removal).
+Validating the whole store as it would be costs what the store weighs (minutes at a
+hundred thousand organizations); the shapes of longarm only constrain a node through its
+own statements and the types of the nodes it points to. So a write is validated on its
+**scope**:
+
+- the subjects whose statements it adds or removes, and the subjects that point to them
+  (a removed organization breaks the interest that names it);
+- their blank-node parts (a reach rule, an access grant), whole;
+- as context only, every statement of the nodes those point to (so ``sh:class`` sees their
+  types).
+
+Only violations whose focus node is in the scope are reported (the context was validated
+when it was written). The cost follows the size of the write, not of the store.
+
+Blank nodes are given IRIs in the scope (``urn:longarm:bnode:…``), so that a violation on a
+reach rule can be named and kept.
+
+Examples
+--------
+>>> import pyoxigraph as ox
+>>> from longarm.graph.store.embedded import Store
+>>> store = Store.in_memory()
+>>> a, p, b = ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p"), ox.NamedNode("https://e.org/b")
+>>> store.replace_graphs({"https://e.org/g1": [ox.Triple(a, p, b)]})
+>>> store.replace_graphs({"https://e.org/g2": [ox.Triple(b, p, ox.Literal("x"))]})
+>>> scope = write_scope(store, {"https://e.org/g3": [ox.Triple(b, p, ox.Literal("y"))]}, store.named_graphs())
+>>> sorted(scope.focus)  # b is written; a points to b
+['<https://e.org/a>', '<https://e.org/b>']
+>>> len(scope.data)  # a -> b, b -> "x", b -> "y": a store of its own
+3
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+
+from .embedded import Store
+
+__all__ = ["WriteScope", "write_scope"]
+
+#: A node of the scope. pyoxigraph types a triple's subject as possibly a quoted triple
+#: (RDF-star); the data longarm writes has none, and they are handled as any other node.
+Node = Any
+_SKOLEM = "urn:longarm:bnode:"
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """The data to validate a write on, and the focus nodes (as violations name them) to report."""
+
+    data: ox.Store
+    focus: frozenset[str]
+
+
+def write_scope(store: Store, replacements: Mapping[str, Sequence[ox.Triple]], graphs: Iterable[str]) -> WriteScope:
+    """The scope of replacing `replacements`' graphs (an empty list removes one), among the data `graphs`.
+
+    Parameters
+    ----------
+    store : Store
+        The store before the write.
+    replacements : mapping of graph IRI to triples
+        The new content of each graph the write replaces.
+    graphs : iterable of str
+        The data graphs of the store (those the shapes apply to), replaced ones included.
+    """
+    return _Scope(store, replacements, graphs).build()
+
+
+class _Scope:
+    def __init__(self, store: Store, replacements: Mapping[str, Sequence[ox.Triple]], graphs: Iterable[str]) -> None:
+        self.store = store
+        self.replaced = set(replacements)
+        self.kept = {g for g in graphs if g not in self.replaced}
+        self.new_by_subject: dict[Node, list[ox.Triple]] = defaultdict(list)
+        self.new_by_object: dict[Node, list[ox.Triple]] = defaultdict(list)
+        for triples in replacements.values():
+            for t in triples:
+                self.new_by_subject[t.subject].append(t)
+                if isinstance(t.object, ox.NamedNode | ox.BlankNode):
+                    self.new_by_object[t.object].append(t)
+
+    def statements(self, subject: Node) -> list[ox.Triple]:
+        """The statements of `subject` in the store as it would be after the write."""
+        out = [
+            q.triple
+            for q in self.store.oxigraph.quads_for_pattern(subject, None, None, None)
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in self.kept
+        ]
+        return out + self.new_by_subject.get(subject, [])
+
+    def referrers(self, node: Node) -> set[Node]:
+        """The subjects that point to `node` in the store as it would be."""
+        out: set[Node] = {
+            q.subject
+            for q in self.store.oxigraph.quads_for_pattern(None, None, node, None)
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in self.kept
+        }
+        return out | {t.subject for t in self.new_by_object.get(node, [])}
+
+    def build(self) -> WriteScope:
+        touched: set[Node] = set(self.new_by_subject)
+        for g in self.replaced:
+            touched |= {t.subject for t in self.store.triples(g)}
+        focus = set(touched)
+        for node in touched:
+            focus |= self.referrers(node)
+        data: dict[ox.Triple, None] = {}
+        todo = list(focus)
+        while todo:  # the focus nodes and their blank-node parts, whole
+            node = todo.pop()
+            for t in self.statements(node):
+                data.setdefault(t)
+                if isinstance(t.object, ox.BlankNode) and t.object not in focus:
+                    focus.add(t.object)
+                    todo.append(t.object)
+        pointed = {t.object for t in data if isinstance(t.object, ox.NamedNode)} - focus
+        for node in pointed:  # context: what the focus nodes point to
+            for t in self.statements(node):
+                data.setdefault(t)
+        scope = ox.Store()  # in memory; literals take their canonical form, as in the store
+        scope.extend(ox.Quad(_named(t.subject), t.predicate, _named(t.object)) for t in data)
+        return WriteScope(scope, frozenset(_name(_named(n)) for n in focus))
+
+
+def _named(term: Any) -> Any:
+    """A blank node as an IRI of the scope (so that a violation on it can be named and kept)."""
+    return ox.NamedNode(_SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def _name(term: ox.NamedNode) -> str:
+    """A node as :class:`~longarm.graph.base.errors.Violation` names its focus node (from the rdflib report)."""
+    from .validation import short_name
+
+    return short_name(rdflib.URIRef(term.value))
