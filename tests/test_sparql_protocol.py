@@ -362,6 +362,15 @@ def test_update_applies(client: TestClient, method: str) -> None:
     assert client.post("/sparql", data={"update": f"DROP GRAPH <{g}>"}, headers=AUTH).status_code == 204
 
 
+def test_an_update_that_breaks_the_shapes_is_refused_and_writes_nothing(client: TestClient) -> None:
+    g = f"{EX}broken"
+    update = f"INSERT DATA {{ GRAPH <{g}> {{ <{EX}x> a lx:Organization }} }}"
+    r = client.post("/sparql", data={"update": update}, headers=AUTH)
+    assert r.status_code == 422
+    assert any(f"SPARQL update: <{EX}x> rdfs:label" in v for v in r.json()["detail"])
+    assert solutions(run(client, "get", f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")) == []
+
+
 @pytest.mark.parametrize("method", ["form", "direct"])
 def test_update_using_graph_uri(client: TestClient, method: str) -> None:
     g = f"{EX}copied-{method}"

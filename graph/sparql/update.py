@@ -1,6 +1,9 @@
 """SPARQL 1.1 Update on the store, as the server runs it.
 
-An update is one Oxigraph transaction: it applies whole or not at all. Before it runs,
+An update goes through the one write path (:func:`~longarm.graph.write.commit.write_update`):
+tried on a scratch copy of the store, what it would add and remove is validated against
+the SHACL shapes on its scope, then it is run on the store as one Oxigraph transaction:
+it applies whole or not at all. Before anything,
 ``LOAD`` and ``SERVICE`` are refused (the server fetches no URL) and the Protocol's
 ``using-graph-uri`` / ``using-named-graph-uri`` become ``USING`` / ``USING NAMED``
 clauses (:func:`~longarm.graph.text.sparql_guard.add_using`). Relative IRIs are resolved
@@ -16,20 +19,29 @@ its own ``BASE``. After it:
   (:func:`~longarm.graph.engine.materialise.refresh_exposures`): they are derived, so a hand
   edit of ``…/graph/inferred/exposures`` does not survive an update.
 
-Updates are *not* validated against the SHACL shapes (a load or a Graph Store write is):
-they are the tool of the token holder who knows what they change. They also have no
-deadline: they run in the server process, where Oxigraph cannot be interrupted.
+An update that would break the shapes is refused with a
+:class:`~longarm.graph.base.errors.ValidationError` listing the violations, and changes
+nothing. Updates have no deadline: they run in the server process, where Oxigraph cannot
+be interrupted.
 
 Examples
 --------
 >>> from longarm.graph.store.embedded import Store
 >>> store = Store.in_memory()
 >>> apply_update(store, "INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/a> rdfs:label 'A' } }")
+UpdateResult(added=1, removed=0, refreshed_exposures=None)
 >>> store.count_triples("https://e.org/g")
 1
->>> apply_update(store, "INSERT DATA { GRAPH <h> { <a> rdfs:label 'A' } }", base_iri="https://e.org/sparql")
+>>> apply_update(store, "INSERT DATA { GRAPH <h> { <a> rdfs:label 'A' } }", base_iri="https://e.org/sparql").added
+1
 >>> store.count_triples("https://e.org/h")
 1
+>>> apply_update(store, "INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/x> a lx:Organization } }")
+Traceback (most recent call last):
+...
+longarm.graph.base.errors.ValidationError: 3 SHACL violation(s):
+  - SPARQL update: <https://e.org/x> dcterms:source: MinCount: every fact needs dcterms:source pointing at an lx:Source
+...
 >>> apply_update(store, "LOAD <http://127.0.0.1:9/data.ttl>")
 Traceback (most recent call last):
 ...
@@ -40,10 +52,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..engine.materialise import refresh_exposures
 from ..store.embedded import Store
-from ..store.loading import forget_digests
-from ..text.sparql_guard import add_using
+from ..text.sparql_guard import add_using, check_no_outbound
+from ..write.commit import UpdateResult, write_update
 
 __all__ = ["apply_update"]
 
@@ -55,8 +66,8 @@ def apply_update(
     using: Sequence[str] = (),
     using_named: Sequence[str] = (),
     base_iri: str | None = None,
-) -> None:
-    """Run a SPARQL update (see the module docstring for what follows it).
+) -> UpdateResult:
+    """Run a SPARQL update through the write path (see the module docstring).
 
     Raises
     ------
@@ -64,11 +75,11 @@ def apply_update(
         For a syntax error (a relative IRI without `base_iri` or ``BASE`` is one), LOAD
         or SERVICE, an operation that fails (``DROP GRAPH`` of a graph that does not
         exist), an invalid `base_iri`, or USING/WITH together with `using`/`using_named`.
+    ValidationError
+        If what the update adds or removes breaks the shapes.
     StoreError
         If the store cannot be written.
     """
     text = add_using(update, using, using_named)
-    with store.write_lock:
-        store.update(text, base_iri=base_iri)
-        forget_digests(store)
-        refresh_exposures(store)
+    check_no_outbound(text)  # before anything is copied or tried
+    return write_update(store, text, base_iri=base_iri)

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -43,7 +44,7 @@ from ..text.sparql_guard import check_no_outbound, declares_dataset
 from ..text.update_targets import written_graphs
 from .change_log import ChangeLog, Subject
 
-__all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term", "fact_graphs"]
+__all__ = ["CHANGE_LOG_SUBJECTS", "Store", "Term", "fact_graphs", "run_update"]
 
 Term = Subject | ox.Literal
 #: A write that touches more subjects than this is logged as "unknown" (see
@@ -395,6 +396,40 @@ class Store:
                 out.parse(data=data, format="nt")
         return out
 
+    @contextlib.contextmanager
+    def scratch_copy(self) -> Iterator[ox.Store]:
+        """A writable copy of the store as it is now, to try a change on before making it; deleted after.
+
+        On disk, a checkpoint (:meth:`pyoxigraph.Store.backup`: hard links to the store's
+        immutable files, milliseconds whatever the size) made under the write lock (a
+        checkpoint taken during a write can fail) and opened for writing: what is written
+        to it goes to files of its own, never the store's. In memory, a copy of every quad
+        (stores in memory are small: tests, the bundled dataset).
+
+        Raises
+        ------
+        StoreError
+            If the checkpoint cannot be made or opened.
+        """
+        if self.path is None:
+            copy = ox.Store()
+            copy.extend(self._inner)
+            yield copy
+            return
+        scratch = _scratch_dir(self.path)
+        try:
+            target = scratch / "copy"
+            try:
+                with self.write_lock:
+                    self._inner.backup(str(target))
+                copy = ox.Store(str(target))
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"cannot make a scratch copy of the store at {self.path}: {exc}") from exc
+            yield copy
+            del copy  # closes it before its files go
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
     # ------------------------------------------------------------------ writing
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
@@ -413,15 +448,9 @@ class Store:
         self.touch(subjects=frozenset())
         changed: frozenset[Subject] | None = None
         try:
-            self._inner.update(update, prefixes=PREFIXES, base_iri=base_iri)
+            run_update(self._inner, update, base_iri=base_iri)
             after = None if observed is None or before is None else self._subjects_of(observed)
             changed = _union(before, after)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
-        except (ValueError, RuntimeError) as exc:  # e.g. DROP GRAPH of a graph that does not exist
-            raise QueryError(f"SPARQL update failed: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"SPARQL update failed: {exc}") from exc
         finally:
             self.touch(subjects=changed)
         self.flush()
@@ -475,6 +504,30 @@ class Store:
             if len(out) > CHANGE_LOG_SUBJECTS:
                 return None
         return frozenset(out)
+
+
+def run_update(inner: ox.Store, update: str, *, base_iri: str | None = None) -> None:
+    """Run `update` on an Oxigraph store with longarm's prefixes, its errors as longarm's.
+
+    For :meth:`Store.update` and for trying an update on a scratch copy
+    (:meth:`Store.scratch_copy`) first: both fail alike.
+
+    Raises
+    ------
+    QueryError
+        For a syntax error, or an operation that fails (``DROP GRAPH`` of a graph that
+        does not exist, an invalid base IRI).
+    StoreError
+        If the store cannot be written.
+    """
+    try:
+        inner.update(update, prefixes=PREFIXES, base_iri=base_iri)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except (ValueError, RuntimeError) as exc:  # e.g. DROP GRAPH of a graph that does not exist
+        raise QueryError(f"SPARQL update failed: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"SPARQL update failed: {exc}") from exc
 
 
 def _read_revision(path: Path) -> str | None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -48,7 +48,7 @@ from ..base.errors import InputError, ProtectedGraphError, UnknownReferenceError
 from ..text.rdfio import parse_document
 from .embedded import Store
 from .validation import Shapes, bundled_ontology_path
-from .write_scope import write_scope
+from .write_scope import WriteScope, delta_scope, write_scope
 
 __all__ = [
     "INFERRED_PREFIX",
@@ -66,6 +66,7 @@ __all__ = [
     "document_from_bytes",
     "document_from_path",
     "forget_digests",
+    "is_data_graph",
     "is_protected_graph",
     "load_bundled",
     "load_documents",
@@ -73,6 +74,7 @@ __all__ = [
     "plan_load",
     "unload_graphs",
     "user_graph",
+    "validate_delta",
     "validate_documents",
 ]
 
@@ -161,19 +163,58 @@ def validate_documents(store: Store, documents: Sequence[Document], shapes: Shap
     ValidationError
         Listing every violation, each with the file that states its node.
     """
-    shapes = shapes or Shapes.bundled()
-    replacements = {d.graph: d.triples for d in documents if d.graph != ONTOLOGY_GRAPH}
-    graphs = {
-        g for g in store.named_graphs() if g not in (META_GRAPH, ONTOLOGY_GRAPH) and not g.startswith(INFERRED_PREFIX)
-    }
-    scope = write_scope(store, replacements, graphs | set(replacements))
+    replacements = {d.graph: d.triples for d in documents if is_data_graph(d.graph)}
+    scope = write_scope(store, replacements, _data_graphs(store) | set(replacements))
     files: dict[str, str] = {}
     for doc in documents:
         for t in doc.triples:
             files.setdefault(_term_key(t.subject), doc.name)
+    _check(scope, files, shapes)
+
+
+def validate_delta(
+    store: Store,
+    added: Mapping[str, Sequence[ox.Triple]],
+    removed: Mapping[str, Collection[ox.Triple]],
+    *,
+    name: str,
+    shapes: Shapes | None = None,
+) -> None:
+    """Validate the store as it would be after adding `added` and removing `removed` (triples by graph).
+
+    As :func:`validate_documents`, on the subjects of those statements and those that point
+    to them (:func:`~longarm.graph.store.write_scope.delta_scope`); violations on the
+    statements added or removed are said to come from `name` (a SPARQL update). Statements outside the
+    data graphs (the default graph, the ontology, provenance, inferences) are not validated.
+
+    Raises
+    ------
+    ValidationError
+        Listing every violation.
+    """
+    added = {g: ts for g, ts in added.items() if is_data_graph(g)}
+    removed = {g: ts for g, ts in removed.items() if is_data_graph(g)}
+    if not added and not removed:
+        return
+    scope = delta_scope(store, added, removed, _data_graphs(store) | set(added))
+    files = {_term_key(t.subject): name for ts in (*added.values(), *removed.values()) for t in ts}
+    _check(scope, files, shapes)
+
+
+def _check(scope: WriteScope, files: dict[str, str], shapes: Shapes | None) -> None:
+    shapes = shapes or Shapes.bundled()
     violations = [v for v in shapes.validate(scope.data, files) if v.focus_node in scope.focus]
     if violations:
         raise ValidationError(violations)
+
+
+def is_data_graph(graph: str) -> bool:
+    """True for a graph the shapes apply to: not the ontology, provenance or inferences (nor the default graph)."""
+    return graph not in ("", META_GRAPH, ONTOLOGY_GRAPH) and not graph.startswith(INFERRED_PREFIX)
+
+
+def _data_graphs(store: Store) -> set[str]:
+    return {g for g in store.named_graphs() if is_data_graph(g)}
 
 
 def load_documents(

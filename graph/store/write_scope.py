@@ -1,6 +1,8 @@
 """What a write must be validated on: the subjects it touches, and what they point to.
 
-A write replaces some named graphs (a load, an upload, a Graph Store write, a removal).
+A write replaces some named graphs (a load, an upload, a Graph Store write, a removal:
+:func:`write_scope`), or adds and removes statements in them (a SPARQL update, whose
+effect is known once tried on a copy of the store: :func:`delta_scope`).
 Validating the whole store as it would be costs what the store weighs (minutes at a
 hundred thousand organizations); the shapes of longarm only constrain a node through its
 own statements and the types of the nodes it points to. So a write is validated on its
@@ -31,12 +33,16 @@ Examples
 ['<https://e.org/a>', '<https://e.org/b>']
 >>> len(scope.data)  # a -> b, b -> "x", b -> "y": a store of its own
 3
+>>> removed = {"https://e.org/g2": {ox.Triple(b, p, ox.Literal("x"))}}
+>>> scope = delta_scope(store, {}, removed, store.named_graphs())
+>>> sorted(scope.focus), len(scope.data)  # b loses "x"; a still points to it
+(['<https://e.org/a>', '<https://e.org/b>'], 1)
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +51,7 @@ import rdflib
 
 from .embedded import Store
 
-__all__ = ["WriteScope", "write_scope"]
+__all__ = ["WriteScope", "delta_scope", "write_scope"]
 
 #: A node of the scope. pyoxigraph types a triple's subject as possibly a quoted triple
 #: (RDF-star); the data longarm writes has none, and they are handled as any other node.
@@ -73,44 +79,72 @@ def write_scope(store: Store, replacements: Mapping[str, Sequence[ox.Triple]], g
     graphs : iterable of str
         The data graphs of the store (those the shapes apply to), replaced ones included.
     """
-    return _Scope(store, replacements, graphs).build()
+    return _Scope(store, graphs, replaced=set(replacements), added=replacements, removed={}).build()
+
+
+def delta_scope(
+    store: Store,
+    added: Mapping[str, Sequence[ox.Triple]],
+    removed: Mapping[str, Collection[ox.Triple]],
+    graphs: Iterable[str],
+) -> WriteScope:
+    """The scope of adding `added` and removing `removed` (triples by graph IRI), among the data `graphs`.
+
+    Only the subjects of those statements, and the subjects pointing to them, are focus
+    nodes: the rest of the graphs they are in is not validated again.
+    """
+    return _Scope(store, graphs, replaced=set(), added=added, removed=removed).build()
 
 
 class _Scope:
-    def __init__(self, store: Store, replacements: Mapping[str, Sequence[ox.Triple]], graphs: Iterable[str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        graphs: Iterable[str],
+        *,
+        replaced: set[str],
+        added: Mapping[str, Sequence[ox.Triple]],
+        removed: Mapping[str, Collection[ox.Triple]],
+    ) -> None:
         self.store = store
-        self.replaced = set(replacements)
-        self.kept = {g for g in graphs if g not in self.replaced}
+        self.replaced = replaced
+        self.removed = {g: set(ts) for g, ts in removed.items() if ts}
+        self.kept = {g for g in graphs if g not in replaced} | set(added)
         self.new_by_subject: dict[Node, list[ox.Triple]] = defaultdict(list)
         self.new_by_object: dict[Node, list[ox.Triple]] = defaultdict(list)
-        for triples in replacements.values():
+        for triples in added.values():
             for t in triples:
                 self.new_by_subject[t.subject].append(t)
                 if isinstance(t.object, ox.NamedNode | ox.BlankNode):
                     self.new_by_object[t.object].append(t)
 
+    def _kept(self, q: ox.Quad) -> bool:
+        """True if `q`, a statement of the store before the write, is still there after it."""
+        if not isinstance(q.graph_name, ox.NamedNode):
+            return False
+        g = q.graph_name.value
+        if g in self.replaced or g not in self.kept:
+            return False
+        gone = self.removed.get(g)
+        return gone is None or q.triple not in gone
+
     def statements(self, subject: Node) -> list[ox.Triple]:
         """The statements of `subject` in the store as it would be after the write."""
-        out = [
-            q.triple
-            for q in self.store.oxigraph.quads_for_pattern(subject, None, None, None)
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in self.kept
-        ]
+        out = [q.triple for q in self.store.oxigraph.quads_for_pattern(subject, None, None, None) if self._kept(q)]
         return out + self.new_by_subject.get(subject, [])
 
     def referrers(self, node: Node) -> set[Node]:
         """The subjects that point to `node` in the store as it would be."""
-        out: set[Node] = {
-            q.subject
-            for q in self.store.oxigraph.quads_for_pattern(None, None, node, None)
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in self.kept
-        }
+        quads = self.store.oxigraph.quads_for_pattern(None, None, node, None)
+        out: set[Node] = {q.subject for q in quads if self._kept(q)}
         return out | {t.subject for t in self.new_by_object.get(node, [])}
 
     def build(self) -> WriteScope:
         touched: set[Node] = set(self.new_by_subject)
         for g in self.replaced:
             touched |= {t.subject for t in self.store.triples(g)}
+        for gone in self.removed.values():
+            touched |= {t.subject for t in gone}
         focus = set(touched)
         for node in touched:
             focus |= self.referrers(node)
