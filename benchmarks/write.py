@@ -18,14 +18,16 @@ side in one process:
 Targets (issue 12): small write ≤ 1 s at 1M organizations; upload ≥ 20 000 triples/s;
 read p95 during writes ≤ 2× its p95 without. Reported, never asserted.
 
-Run ``longarm bench write --orgs 100000`` (``--store DIR`` to reuse a store kept by
-``longarm bench compel --store DIR``; ``--json`` for a machine-readable report).
+Run ``longarm bench write --orgs 100000 1000000`` to measure both sizes in one run, side by
+side (``--stores DIR`` keeps each size's store in ``DIR/orgs-N`` and reuses it in later
+runs; ``--json`` for a machine-readable report).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import statistics
 import sys
@@ -116,7 +118,7 @@ class _Reader(threading.Thread):
 def run(
     orgs: int, *, store_dir: Path | None, small: int, upload: int, seed: int, read_rate: float = 100.0
 ) -> dict[str, Any]:
-    """Build or open the store, then time the writes with a reader under way; return the report."""
+    """Build or open the store of `orgs` organizations, then time the writes with a reader under way."""
     report: dict[str, Any] = {"orgs": orgs, "targets": TARGETS}
     where = store_dir or Path(tempfile.mkdtemp(prefix="longarm-bench-write-")) / "store"
     fresh = not where.exists()
@@ -154,41 +156,72 @@ def run(
     return report
 
 
-def format_report(report: dict[str, Any]) -> str:
-    small, up = report["small_write_s"], report["upload"]
-    lines = [
-        f"store: {report['orgs']} synthetic organizations; projection ready in {report['projection_s']:.1f} s",
-        f"small write (10 triples), {small['n']} times: median {small['median']:.3f} s, max {small['max']:.3f} s"
-        f" (target <= {TARGETS['small_write_s']:g} s)",
-        f"upload of {up['triples']} triples: {up['s']:.2f} s, {up['triples_per_s']:.0f} triples/s"
-        f" (target >= {TARGETS['upload_triples_per_s']:.0f})",
+def format_report(reports: list[dict[str, Any]]) -> str:
+    """The reports of one run, one column per store size."""
+    rows: list[tuple[str, list[str]]] = [
+        ("synthetic organizations", [f"{r['orgs']:,}" for r in reports]),
+        ("projection ready", [f"{r['projection_s']:.1f} s" for r in reports]),
+        (
+            f"small write (10 triples), median (max) of {reports[0]['small_write_s']['n']}",
+            [f"{r['small_write_s']['median']:.3f} s ({r['small_write_s']['max']:.3f} s)" for r in reports],
+        ),
+        (
+            f"upload of {reports[0]['upload']['triples']:,} triples",
+            [f"{r['upload']['s']:.2f} s, {r['upload']['triples_per_s']:,.0f} triples/s" for r in reports],
+        ),
     ]
     for phase in ("without writes", "during writes"):
-        r = report[f"read_ms {phase}"]
-        if r["p50"] is not None:
-            lines.append(
-                f"reads {phase} ({report['read_rate']:g}/s): {r['n']} answers, p50 {r['p50']:.2f} ms, "
-                f"p95 {r['p95']:.2f} ms"
+        rows.append(
+            (
+                f"reads {phase} ({reports[0]['read_rate']:g}/s), p50 / p95",
+                [_read_cell(r[f"read_ms {phase}"]) for r in reports],
             )
-    if report["read_p95_ratio"] is not None:
-        lines.append(f"read p95 during/without writes: {report['read_p95_ratio']:.2f}x (target <= 2x)")
+        )
+    rows.append(
+        ("read p95 during / without writes", [_ratio(r["read_p95_ratio"]) for r in reports]),
+    )
+    width = max(len(label) for label, _ in rows)
+    cells = [max(len(row[1][i]) for row in rows) for i in range(len(reports))]
+    lines = [
+        "  ".join([label.ljust(width), *(c.rjust(w) for c, w in zip(values, cells, strict=True))]).rstrip()
+        for label, values in rows
+    ]
+    lines.append(
+        f"targets: small write <= {TARGETS['small_write_s']:g} s at 1M organizations; upload >= "
+        f"{TARGETS['upload_triples_per_s']:,.0f} triples/s; read p95 ratio <= {TARGETS['read_p95_ratio']:g}x"
+    )
     return "\n".join(lines)
+
+
+def _read_cell(phase: dict[str, Any]) -> str:
+    if phase["p50"] is None:
+        return "-"
+    return f"{phase['p50']:.2f} / {phase['p95']:.2f} ms ({phase['n']})"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="longarm bench write", description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=100_000, help="synthetic organizations (default 100000)")
-    parser.add_argument("--store", type=Path, help="a store directory: reused if it exists, else built and kept")
+    parser.add_argument(
+        "--orgs", type=int, nargs="+", default=[100_000], help="store sizes, each run in turn (default 100000)"
+    )
+    parser.add_argument("--stores", type=Path, help="keep each size's store in DIR/orgs-N, reused if it is there")
     parser.add_argument("--small", type=int, default=5, help="small writes (default 5)")
     parser.add_argument("--upload", type=int, default=20_000, help="triples in the upload (default 20000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--read-rate", type=float, default=100.0, help="reads a second under way (default 100)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--json", action="store_true", help="print the reports as JSON")
     args = parser.parse_args(argv)
-    report = run(
-        args.orgs, store_dir=args.store, small=args.small, upload=args.upload, seed=args.seed, read_rate=args.read_rate
-    )
-    print(json.dumps(report, indent=2) if args.json else format_report(report), file=sys.stdout)
+    reports = []
+    for orgs in args.orgs:
+        store_dir = args.stores / f"orgs-{orgs}" if args.stores is not None else None
+        options = {"small": args.small, "upload": args.upload, "seed": args.seed, "read_rate": args.read_rate}
+        reports.append(run(orgs, store_dir=store_dir, **options))
+        gc.collect()  # the store and projection of one size are not kept for the next
+    print(json.dumps(reports, indent=2) if args.json else format_report(reports), file=sys.stdout)
     return 0
 
 

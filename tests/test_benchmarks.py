@@ -177,3 +177,18 @@ def test_the_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--orgs", "300", "--queries", "3", "--memory", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert (r["orgs"], r["store"], r["queries"]) == (300, "memory", 3)
+
+
+def test_bench_write_reports_two_sizes_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from longarm.benchmarks import write as bench_write
+
+    argv = ["--orgs", "30", "60", "--small", "2", "--upload", "200", "--read-rate", "20", "--stores", str(tmp_path)]
+    assert bench_write.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "synthetic organizations" in out.splitlines()[0] and out.splitlines()[0].split()[-2:] == ["30", "60"]
+    assert "upload of 200 triples" in out and "targets:" in out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["orgs-30", "orgs-60"]
+    assert bench_write.main([*argv, "--json"]) == 0  # the kept stores again: nothing built
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["orgs"] for r in reports] == [30, 60] and all("load_s" not in r for r in reports)
+    assert all(r["upload"]["triples"] == 200 and r["small_write_s"]["n"] == 2 for r in reports)

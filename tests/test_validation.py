@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
@@ -119,3 +120,30 @@ def test_invalid_shapes_are_refused_when_loaded() -> None:
     )
     with pytest.raises(ShapesError):
         Shapes(bad, rdflib.Graph())
+
+
+# A milestone is one of the plain literals "J0"…"J3" (sh:in): read from an Oxigraph store (a
+# write's scope), a plain literal must match the list as it does from an rdflib graph.
+MILESTONE = """
+@prefix lx: <https://w3id.org/longarm/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix ex: <https://example.org/> .
+ex:src a lx:Source ; rdfs:label "Example filing" ; dcterms:date "2024-01-15"^^xsd:date .
+ex:cert a lx:Certification ; rdfs:label "An evaluation" ; lx:milestone "MILESTONE" ; dcterms:source ex:src .
+"""
+
+
+@pytest.mark.parametrize(("milestone", "conforms"), [("J1", True), ("J9", False)])
+@pytest.mark.parametrize("reader", ["rdflib", "oxigraph"])
+def test_a_plain_literal_in_a_list_is_read_alike_from_either_input(milestone: str, conforms: bool, reader: str) -> None:
+    ttl = VALID_TTL + MILESTONE.replace("MILESTONE", milestone)
+    data: rdflib.Graph | ox.Store
+    if reader == "rdflib":
+        data = rdflib.Graph().parse(data=ttl, format="turtle")
+    else:
+        data = ox.Store()
+        data.load(ttl, ox.RdfFormat.TURTLE)
+    found = {(v.focus_node, v.path, v.constraint) for v in Shapes.bundled().validate(data) if v.path == "lx:milestone"}
+    assert found == (set() if conforms else {(f"<{EX}cert>", "lx:milestone", "In")})

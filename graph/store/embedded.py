@@ -455,32 +455,52 @@ class Store:
             self.touch(subjects=changed)
         self.flush()
 
-    def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]], *, derived: bool = False) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, Sequence[ox.Triple]],
+        *,
+        derived: bool = False,
+        removals: Mapping[str, Sequence[ox.Triple]] | None = None,
+        additions: Mapping[str, Sequence[ox.Triple]] | None = None,
+    ) -> None:
         """Replace the content of each named graph with the given triples, in one transaction.
 
-        The whole replacement is one SPARQL update (``DROP`` then ``INSERT DATA`` per
-        graph), which Oxigraph applies atomically: readers see the old graphs or the new
-        ones, never a mix, and a failure changes nothing. The update text holds only
-        terms serialised by Oxigraph itself (N-Triples escaping) and graph IRIs checked
-        by :class:`pyoxigraph.NamedNode`; no user string is spliced into it.
+        In the same transaction, `removals` and `additions` (triples by graph IRI, without
+        blank nodes) edit other graphs in place: the provenance records of a load.
+
+        When none of the replaced graphs exists yet and nothing is removed (an upload, a
+        first load), all the triples are added in one :meth:`pyoxigraph.Store.extend`,
+        atomic, with nothing to parse. Otherwise the whole change is one SPARQL update
+        (``DROP`` then ``INSERT DATA`` per replaced graph, ``DELETE DATA`` and ``INSERT DATA``
+        for the edits), which Oxigraph applies atomically too. Either way readers see the old graphs or the
+        new ones, never a mix, and a failure changes nothing. The update text holds only
+        terms serialised by Oxigraph itself (N-Triples escaping) and graph IRIs checked by
+        :class:`pyoxigraph.NamedNode`; no user string is spliced into it.
 
         `derived` graphs hold facts computed from the others (the inferred exposures):
         writing them keeps the store's :meth:`revision`, which keys snapshots of what is
         derived from the asserted facts.
         """
-        observed = fact_graphs(graphs)
+        removals = {g: ts for g, ts in (removals or {}).items() if ts}
+        additions = {g: ts for g, ts in (additions or {}).items() if ts}
+        observed = fact_graphs({*graphs, *removals, *additions})
         before = frozenset() if derived else self._subjects_of(observed)
-        operations = []
-        for target, triples in graphs.items():
-            graph = ox.NamedNode(target)
-            operations.append(f"DROP SILENT GRAPH {graph}")
-            if triples:
-                body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-                operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+        names = {target: ox.NamedNode(target) for target in (*graphs, *removals, *additions)}
         self.touch(revise=not derived, subjects=frozenset())
         changed: frozenset[Subject] | None = None
         try:
-            self._inner.update(" ;\n".join(operations))
+            if not removals and not any(self._inner.contains_named_graph(names[g]) for g in graphs):
+                self._inner.extend(
+                    ox.Quad(t.subject, t.predicate, t.object, names[target])
+                    for part in (graphs, additions)
+                    for target, triples in part.items()
+                    for t in triples
+                )
+            else:
+                operations = [_replacement(names[g], triples) for g, triples in graphs.items()]
+                operations += [_data("DELETE", names[g], triples) for g, triples in removals.items()]
+                operations += [_data("INSERT", names[g], triples) for g, triples in additions.items()]
+                self._inner.update(" ;\n".join(operations))
             changed = _union(before, frozenset() if derived else self._subjects_of(observed))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs: {exc}") from exc
@@ -504,6 +524,19 @@ class Store:
             if len(out) > CHANGE_LOG_SUBJECTS:
                 return None
         return frozenset(out)
+
+
+def _replacement(graph: ox.NamedNode, triples: Sequence[ox.Triple]) -> str:
+    """The SPARQL update text replacing `graph` with `triples`: terms serialised by Oxigraph only."""
+    if not triples:
+        return f"DROP SILENT GRAPH {graph}"
+    return f"DROP SILENT GRAPH {graph} ;\n" + _data("INSERT", graph, triples)
+
+
+def _data(operation: str, graph: ox.NamedNode, triples: Sequence[ox.Triple]) -> str:
+    """``INSERT DATA`` or ``DELETE DATA`` of `triples` in `graph`: terms serialised by Oxigraph only."""
+    body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return f"{operation} DATA {{ GRAPH {graph} {{\n{body}}} }}"
 
 
 def run_update(inner: ox.Store, update: str, *, base_iri: str | None = None) -> None:

@@ -244,17 +244,18 @@ def load_documents(
 
 def commit_documents(store: Store, changed: Sequence[Document]) -> None:
     """Write `changed` (as :func:`plan_load` found them) with their provenance, in one transaction, unvalidated."""
-    replaced = {d.graph for d in changed}
-    meta = [t for t in store.triples(META_GRAPH) if _term_key(t.subject) not in replaced]
+    meta = ox.NamedNode(META_GRAPH)
+    old, new = [], []
     for doc in changed:
         g = ox.NamedNode(doc.graph)
-        meta += [
+        old += [q.triple for q in store.oxigraph.quads_for_pattern(g, None, None, meta)]
+        new += [
             ox.Triple(g, _nn(rdflib.RDF.type), _nn(PROV.Entity)),
             ox.Triple(g, _nn(_ORIGIN), ox.Literal(Path(doc.name).name)),
             ox.Triple(g, _nn(_SHA), ox.Literal(doc.sha256)),
             ox.Triple(g, _nn(_EXTENT), ox.Literal(str(len(doc.triples)))),
         ]
-    store.replace_graphs({**{d.graph: d.triples for d in changed}, META_GRAPH: meta})
+    store.replace_graphs({d.graph: d.triples for d in changed}, removals={META_GRAPH: old}, additions={META_GRAPH: new})
 
 
 def plan_load(store: Store, documents: Sequence[Document]) -> tuple[LoadReport, list[Document]]:

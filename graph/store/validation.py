@@ -1,8 +1,10 @@
 """SHACL validation of instance data against ``ontology/shapes.ttl``.
 
-Shapes are parsed and checked against the SHACL-SHACL meta-shapes once, when a
-:class:`Shapes` object is built; validating data later reuses them. The ontology is added
-to every data graph so that code-list concepts (``lx:Primary`` …) are typed.
+Shapes are parsed, checked against the SHACL-SHACL meta-shapes (by pySHACL) and compiled
+for the native validator (pyshacl-turbo) once, when a :class:`Shapes` object is built;
+validating data later reuses them. The ontology's types are added to every data graph so
+that code-list concepts (``lx:Primary`` …) are typed. An Oxigraph store (a write's scope)
+is read by the validator's own native parser, never turned into Python objects.
 
 Examples
 --------
@@ -27,6 +29,7 @@ import pyshacl
 import pyshacl_turbo
 import rdflib
 from pyshacl.errors import ReportableRuntimeError
+from pyshacl_turbo.rdf import Input as NativeInput
 from rdflib.namespace import SH
 
 from ...ontology.namespace import LX, PREFIXES
@@ -71,7 +74,8 @@ class Shapes:
         for predicate in (rdflib.RDF.type, rdflib.RDFS.subClassOf):
             for triple in ontology.triples((None, predicate, None)):
                 self._types.add(triple)
-        self._triples: list[ox.Triple] | None = None  # the ontology for Oxigraph inputs, made on first use
+        self._types_nt: str | None = None  # the same as N-Triples for Oxigraph inputs, made on first use
+        self._compiled = pyshacl_turbo.compile_shapes(shapes)
 
     @classmethod
     def from_files(cls, shapes: str | Path, ontology: str | Path) -> Shapes:
@@ -89,28 +93,24 @@ class Shapes:
         """Return the violations of `data`, in a stable order (empty when it conforms).
 
         `data` is an rdflib graph, or an Oxigraph store holding the data in its default
-        graph (a write's scope: :mod:`longarm.graph.store.write_scope`), which is validated
-        without being copied into Python objects. `files_by_subject` maps subject IRIs to
-        the file that states them, so each violation can name its file.
+        graph (a write's scope: :mod:`longarm.graph.store.write_scope`), which the validator
+        reads natively (as N-Triples, with the ontology's types).
+        `files_by_subject` maps subject IRIs to the file that states them, so each
+        violation can name its file.
         """
         # The ontology's code lists type the concepts data points at (lx:Primary …).
-        combined: rdflib.Graph | bytes
-        if isinstance(data, ox.Store):  # handed over as N-Triples, parsed by the validator's own (native) parser
-            combined = (
-                ox.serialize([q.triple for q in data] + self._ontology_triples(), format=ox.RdfFormat.N_TRIPLES) or b""
-            )
+        combined: rdflib.Graph | NativeInput
+        if isinstance(data, ox.Store):
+            # Handed over as N-Triples text to the validator's native parser. (Its own reading of
+            # an Oxigraph store, the documented route, misreads plain literals in sh:in lists in
+            # pyshacl-turbo 0.6: tests/test_validation.py holds both cases.)
+            text = (data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"").decode("utf-8")
+            combined = NativeInput(text + self._ontology_nt(), "nt", None, {})
         else:
             combined = rdflib.Graph()
             combined += data
             combined += self._types
-        _, report, _ = pyshacl_turbo.validate(
-            combined,
-            data_graph_format=None if isinstance(combined, rdflib.Graph) else "nt",
-            shacl_graph=self.graph,
-            inference="none",
-            abort_on_first=False,
-            allow_warnings=True,
-        )
+        _, report, _ = self._compiled.validate(combined, allow_warnings=True)
         assert isinstance(report, rdflib.Graph)
         files = files_by_subject or {}
         out = []
@@ -135,11 +135,10 @@ class Shapes:
         out += _dates_out_of_order(_date_rows(data), files)
         return sorted(out, key=lambda v: (v.file or "", v.focus_node, v.path or "", v.constraint))
 
-    def _ontology_triples(self) -> list[ox.Triple]:
-        if self._triples is None:
-            text = self._types.serialize(format="nt", encoding="utf-8")
-            self._triples = [q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
-        return self._triples
+    def _ontology_nt(self) -> str:
+        if self._types_nt is None:
+            self._types_nt = self._types.serialize(format="nt")
+        return self._types_nt
 
 
 #: (start, end) date properties whose order is checked: a start no later than its end.
