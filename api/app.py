@@ -48,7 +48,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.store = s
         app.state.settings = settings
         yield
-        s.flush()
+        # Flushed if no write is under way; else its transaction is in the log, which the
+        # next opening replays (a write cut at shutdown is committed whole or not at all).
+        if s.write_lock.acquire(blocking=False):
+            try:
+                s.flush()
+            finally:
+                s.write_lock.release()
 
     # FastAPIOffline serves Swagger UI and ReDoc from files in the package (under
     # /static-offline-docs): FastAPI's own /docs would load them from a CDN.

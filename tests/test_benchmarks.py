@@ -182,7 +182,21 @@ def test_the_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bench_write_reports_two_sizes_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from longarm.benchmarks import write as bench_write
 
-    argv = ["--orgs", "30", "60", "--small", "2", "--upload", "200", "--read-rate", "20", "--stores", str(tmp_path)]
+    argv = [
+        "--orgs",
+        "30",
+        "60",
+        "--small",
+        "2",
+        "--upload",
+        "200",
+        "--read-rate",
+        "20",
+        "--write-every",
+        "0.1",
+        "--stores",
+        str(tmp_path),
+    ]
     assert bench_write.main(argv) == 0
     out = capsys.readouterr().out
     assert "synthetic organizations" in out.splitlines()[0] and out.splitlines()[0].split()[-2:] == ["30", "60"]

@@ -102,3 +102,9 @@ def test_rdf_xml_without_declarations_still_parses() -> None:
     )
     [triple] = parse_document(doc, "ok.rdf")
     assert triple.object.value == "<!DOCTYPE is text here"
+
+
+def test_a_remote_json_ld_context_is_refused_not_fetched() -> None:
+    doc = b'{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://e.org/a", "http://e.org/p": "x"}'
+    with pytest.raises(RdfSyntaxError, match="remote contexts"):
+        parse_document(doc, "x.jsonld")

@@ -436,9 +436,11 @@ def _presence_index(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple
     Built once per (area, date) by one walk up from all the organizations incorporated
     there (:func:`~longarm.graph.engine.ownership.controllers_of_any`) and kept on the
     projection: asking whether a 20 000-entity group has a subsidiary in the United
-    States is then a lookup, not a walk down the group.
+    States is then a lookup, not a walk down the group. It is kept by control epoch, so a
+    write that changes no control fact does not make the next answer walk a million
+    organizations again.
     """
-    return _PRESENCE.get(p, (area, as_of), lambda: _controllers_of_companies_in(p, area, as_of))
+    return _PRESENCE.get(p.control_epoch, (area, as_of), lambda: _controllers_of_companies_in(p, area, as_of))
 
 
 def _controllers_of_companies_in(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple[str, Interest, int]]:

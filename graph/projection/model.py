@@ -37,6 +37,7 @@ __all__ = [
     "RULE_KINDS",
     "Asset",
     "Contract",
+    "ControlEpoch",
     "Dated",
     "Grant",
     "Instrument",
@@ -238,6 +239,12 @@ class Instrument(Dated):
     aliases: list[str] = field(default_factory=list)
 
 
+class ControlEpoch:
+    """A token shared by projections that hold the same control facts (a key for caches, held weakly)."""
+
+    __slots__ = ("__weakref__",)
+
+
 @dataclass(eq=False)
 class Projection:
     """The engine's in-memory view of the store; see the module docstring."""
@@ -269,6 +276,10 @@ class Projection:
     binds_kinds: dict[str, set[str]] = field(default_factory=dict)
     # What the engine derives from the facts (evidence, chains, indexes) is not kept here
     # but in typed caches per projection (graph/base/memo.py), dropped with the projection.
+    #: Shared by the projections that hold the same control facts (organizations' places,
+    #: interests, jurisdictions): a patch that only adds organizations with no interest, or
+    #: changes other facts, keeps it, so caches of control keyed by it outlive the patch.
+    control_epoch: ControlEpoch = field(default_factory=ControlEpoch, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot holds: the facts, not what is derived from them.

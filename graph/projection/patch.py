@@ -46,7 +46,7 @@ import pyoxigraph as ox
 from ...ontology.namespace import LX
 from ..base.acyclic import making_acyclic_objects
 from ..store.embedded import Store, fact_graphs
-from .model import Projection
+from .model import ControlEpoch, Projection
 from .reader import ProjectionReader, Rows, term_key
 
 __all__ = ["patched_projection"]
@@ -58,7 +58,10 @@ def patched_projection(store: Store, old: Projection, subjects: Collection[ox.Na
     """`old` brought up to date with what the store now says of `subjects`.
 
     `old` is left as it was (answers under way may still use it); the result shares
-    with it every record that did not change. The memo and the indexes start empty.
+    with it every record that did not change. The engine's caches start empty, but for
+    those keyed by the :attr:`~longarm.graph.projection.model.Projection.control_epoch`,
+    which the result keeps when the write changed no control fact (an organization added
+    with no interest, a service, a contract, a source).
 
     Parameters
     ----------
@@ -200,7 +203,16 @@ def _merge(old: Projection, fresh: Projection, touched: set[str]) -> Projection:
     new.branches, new.services_by_org = branches.table, by_org.table  # type: ignore[assignment]
     new.contracts_by_service, new.contracts_by_party = by_service.table, by_party.table  # type: ignore[assignment]
     new.ownership = graph.graph
+    if not _same_control(old, fresh, touched):
+        new.control_epoch = ControlEpoch()
     return new
+
+
+def _same_control(old: Projection, fresh: Projection, touched: set[str]) -> bool:
+    """True if a patch leaves the control facts as they were (organizations may be added, with no interest)."""
+    if fresh.interests or fresh.jurisdictions or fresh.member_of:
+        return False
+    return touched.isdisjoint(old.orgs) and touched.isdisjoint(old.interests) and touched.isdisjoint(old.jurisdictions)
 
 
 class _Inverse:

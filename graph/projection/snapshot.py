@@ -49,7 +49,7 @@ __all__ = ["load_snapshot", "load_snapshot_and_changes", "save_snapshot", "snaps
 
 _MAGIC = "longarm-projection"
 #: Bump when the projection's classes change shape: older snapshots are then ignored.
-FORMAT = 5  # 5: the record classes moved to longarm.graph.projection.model
+FORMAT = 6  # 5: the record classes moved to longarm.graph.projection.model; 6: control_epoch
 
 
 def snapshot_path(store: Store) -> Path | None:

@@ -42,7 +42,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,16 +128,22 @@ class _Scope:
         gone = self.removed.get(g)
         return gone is None or q.triple not in gone
 
-    def statements(self, subject: Node) -> list[ox.Triple]:
-        """The statements of `subject` in the store as it would be after the write."""
-        out = [q.triple for q in self.store.oxigraph.quads_for_pattern(subject, None, None, None) if self._kept(q)]
-        return out + self.new_by_subject.get(subject, [])
+    def statements(self, nodes: Collection[Node]) -> dict[Node, list[ox.Triple]]:
+        """The statements of each of `nodes` in the store as it would be after the write."""
+        out: dict[Node, list[ox.Triple]] = defaultdict(list)
+        for q in _quads_about(self.store.oxigraph, nodes, "s"):
+            if self._kept(q):
+                out[q.subject].append(q.triple)
+        for node in nodes:
+            out[node] += self.new_by_subject.get(node, [])
+        return out
 
-    def referrers(self, node: Node) -> set[Node]:
-        """The subjects that point to `node` in the store as it would be."""
-        quads = self.store.oxigraph.quads_for_pattern(None, None, node, None)
-        out: set[Node] = {q.subject for q in quads if self._kept(q)}
-        return out | {t.subject for t in self.new_by_object.get(node, [])}
+    def referrers(self, nodes: Collection[Node]) -> set[Node]:
+        """The subjects that point to any of `nodes` in the store as it would be."""
+        out: set[Node] = {q.subject for q in _quads_about(self.store.oxigraph, nodes, "o") if self._kept(q)}
+        for node in nodes:
+            out |= {t.subject for t in self.new_by_object.get(node, [])}
+        return out
 
     def build(self) -> WriteScope:
         touched: set[Node] = set(self.new_by_subject)
@@ -145,25 +151,52 @@ class _Scope:
             touched |= {t.subject for t in self.store.triples(g)}
         for gone in self.removed.values():
             touched |= {t.subject for t in gone}
-        focus = set(touched)
-        for node in touched:
-            focus |= self.referrers(node)
+        focus = touched | self.referrers(touched)
         data: dict[ox.Triple, None] = {}
-        todo = list(focus)
+        todo = set(focus)
         while todo:  # the focus nodes and their blank-node parts, whole
-            node = todo.pop()
-            for t in self.statements(node):
-                data.setdefault(t)
-                if isinstance(t.object, ox.BlankNode) and t.object not in focus:
-                    focus.add(t.object)
-                    todo.append(t.object)
+            parts: set[Node] = set()
+            for triples in self.statements(todo).values():
+                for t in triples:
+                    data.setdefault(t)
+                    if isinstance(t.object, ox.BlankNode) and t.object not in focus:
+                        parts.add(t.object)
+            focus |= parts
+            todo = parts
         pointed = {t.object for t in data if isinstance(t.object, ox.NamedNode)} - focus
-        for node in pointed:  # context: what the focus nodes point to
-            for t in self.statements(node):
+        for triples in self.statements(pointed).values():  # context: what the focus nodes point to
+            for t in triples:
                 data.setdefault(t)
         scope = ox.Store()  # in memory; literals take their canonical form, as in the store
         scope.extend(ox.Quad(_named(t.subject), t.predicate, _named(t.object)) for t in data)
         return WriteScope(scope, frozenset(_name(_named(n)) for n in focus))
+
+
+#: IRIs per query when the store is asked about many nodes at once.
+_BATCH = 2_000
+
+
+def _quads_about(store: ox.Store, nodes: Collection[Node], position: str) -> Iterator[ox.Quad]:
+    """The quads of `store` whose subject (`position` "s") or object ("o") is one of `nodes`.
+
+    IRIs are asked in batches, one SPARQL query each (``VALUES`` of IRIs serialised by
+    Oxigraph, never text from elsewhere): thousands of index lookups made in Oxigraph
+    instead of a call from Python each. Blank nodes, which a query cannot name, are
+    looked up one by one.
+    """
+    iris = [n for n in nodes if isinstance(n, ox.NamedNode)]
+    for n in nodes:
+        if not isinstance(n, ox.NamedNode):
+            pattern = (n, None, None, None) if position == "s" else (None, None, n, None)
+            yield from store.quads_for_pattern(*pattern)
+    variable = "?s" if position == "s" else "?o"
+    for start in range(0, len(iris), _BATCH):
+        values = " ".join(str(n) for n in iris[start : start + _BATCH])
+        query = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES {variable} {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for s, p, o, g in solutions:
+            yield ox.Quad(s, p, o, g)
 
 
 def _named(term: Any) -> Any:

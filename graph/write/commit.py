@@ -13,7 +13,9 @@ SPARQL update through :func:`write_update`:
    it changed, from which the projection is patched. If another write committed since
    step 1, the validation is made again under the lock first, so what is written was
    validated against what it is written on.
-3. **Refresh** the materialised exposures, if the store has them.
+3. **Refresh** the materialised exposures, if the store has them, and, once the lock is
+   released, the engine's projection if one is kept (a server's): the writer pays for
+   the patch, and answers include the write as soon as it returns.
 
 A write either commits whole or changes nothing, also when the process is stopped in the
 middle (Oxigraph's transaction).
@@ -54,6 +56,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..engine.materialise import refresh_exposures
+from ..projection.cache import refresh_if_kept
 from ..store.embedded import Store, run_update
 from ..store.loading import (
     Document,
@@ -122,6 +125,7 @@ def write_graphs(
         if changed:
             commit_documents(store, changed)
         refreshed = refresh_exposures(store) if removed or changed else None
+    refresh_if_kept(store)  # outside the lock: other writers go on
     return WriteResult(report, removed, refreshed)
 
 
@@ -170,6 +174,7 @@ def write_update(
         store.update(update, base_iri=base_iri)
         forget_digests(store)
         refreshed = refresh_exposures(store)
+    refresh_if_kept(store)
     return UpdateResult(sum(map(len, added.values())), sum(map(len, removed.values())), refreshed)
 
 
