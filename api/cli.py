@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import shlex
 import sys
@@ -64,6 +65,7 @@ from ..graph.views.report import (
 )
 from ..graph.write.commit import write_graphs
 from ..ontology.namespace import graph_iri
+from .cli_imports import add_import_parser, cmd_import
 from .formats import RESULT_FORMATS, render
 from .settings import Settings
 
@@ -95,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", help="graph name for a single file (default: file/<stem>)")
     p.add_argument("--bundled", action="store_true", help="load (or refresh) the ontology and the bundled dataset")
     p.set_defaults(func=cmd_load)
+
+    add_import_parser(sub)
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     p.add_argument("sparql", nargs="?", help="the query text (or use --file)")
@@ -196,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     named = args.store is not None
     settings = Settings.from_env().with_(store_path=args.store, store_is_default=False if named else None)
     func: Callable[[argparse.Namespace, Settings], int] = args.func
+    if func is cmd_import:
+        func = functools.partial(cmd_import, open_to_write=lambda a, s: _open_to_write(a, s))
     try:
         return func(args, settings)
     except ValidationError as exc:

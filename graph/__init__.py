@@ -15,6 +15,9 @@ that no module imports another in a circle):
     ownership and control, reach rules, "who can compel", gaps, the inferred graph;
 ``write``
     the one write path (validate, write, log, refresh the inferred graph);
+``imports``
+    open ownership data and registers (GLEIF, BODS, FollowTheMoney, Wikidata, DORA,
+    inventories) read as neutral records and written as named graphs;
 ``sparql``
     query workers and their store checkpoints, results, update, Graph Store;
 ``views``
@@ -29,4 +32,4 @@ Nothing here knows HTTP: :mod:`longarm.api` maps the errors of
 __all__ = ["WINGS"]
 
 #: The subpackages, lowest first: each may import only those before it.
-WINGS = ("base", "text", "store", "projection", "engine", "write", "sparql", "views", "drawing")
+WINGS = ("base", "text", "store", "projection", "engine", "write", "imports", "sparql", "views", "drawing")

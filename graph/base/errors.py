@@ -9,6 +9,7 @@ each family to one HTTP status, once, in ``api/``; the CLI maps them to exit cod
     ├── InputError                  bad input from a user (HTTP 400, exit 2)
     │   ├── RdfSyntaxError          a file does not parse: names file, line and column
     │   ├── UnsupportedFormatError  no RDF parser for that file name or media type
+    │   ├── ImportRefusedError      an import met records it could not take: lists them, wrote nothing
     │   └── (api/body_limit.py: BodyTooLargeError, a request body over the server's limit, HTTP 413)
     ├── ValidationError             SHACL violations (HTTP 422, exit 1): lists each one
     ├── ResolutionError             an entity reference that does not resolve to one node
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AmbiguousReferenceError",
+    "ImportRefusedError",
     "InputError",
     "LongarmError",
     "ProtectedGraphError",
@@ -185,6 +187,19 @@ class AmbiguousReferenceError(ResolutionError):
         self.candidates = list(candidates)
         names = ", ".join(f"{label} <{iri}>" for iri, label in self.candidates)
         super().__init__(f"{ref!r} matches several entities: {names}")
+
+
+class ImportRefusedError(InputError):
+    """An import met records it could not take, and was not told to skip them: nothing was written."""
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:20])
+        more = f"\n  … and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(
+            f"{len(self.problems)} record(s) could not be imported; nothing was written "
+            f"(--skip-bad imports the others):\n{shown}{more}"
+        )
 
 
 class ProtectedGraphError(LongarmError):

@@ -1,0 +1,477 @@
+"""Importing files: records read by a format's reader, merged with what the store knows, written as one graph.
+
+:func:`import_files` reads the files with the reader of their format, turns the records
+into RDF and writes them through the one write path
+(:func:`~longarm.graph.write.commit.write_graphs`: validated, one transaction) into a named
+graph of their own, ``…/graph/import/<id>``. The id is made from the format and the files'
+SHA-256, so importing the same files again changes nothing, and :func:`remove_import`
+takes the whole import out again.
+
+- **Provenance.** Every fact of an import cites one source, made for it: its format, the
+  date of the import, and for each file its name, size and SHA-256. Imported facts carry
+  the confidence ``lx:Secondary`` (published by a third party, not checked by longarm).
+- **Identity.** An entity merges with one the store knows by LEI, Wikidata id,
+  registration number or exact legal name (``lx:legalName``), in that order: its facts
+  are then said of the known IRI, nothing is duplicated. Where a merged entity's source
+  disagrees with the store (another country of incorporation), the store's fact stays,
+  the import adds a caveat naming both, and the summary lists the conflict. A new
+  interest between two organizations that already have one with another share is kept
+  beside it, and listed too.
+- **Bad input.** A record a reader could not take is a :class:`~.records.Problem` (file,
+  line or JSON path, reason). By default one problem refuses the whole import
+  (:class:`~longarm.graph.base.errors.ImportRefusedError`), and the store is left as it
+  was; with ``skip_bad`` the good records are imported and the problems reported.
+
+An entity known only by a code (a parent named by its LEI in a relationship file) is made
+with that code as its label and no jurisdiction: answers that reach it say that its
+jurisdiction is unknown, until another import or the data knows it. An organization whose
+kind the source does not say is taken as a company, marked ``lx:Assumed`` with a caveat.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from longarm.graph.store.embedded import Store
+>>> from longarm.graph.store.loading import load_bundled
+>>> store = Store.in_memory(); _ = load_bundled(store)
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "lei2.csv").write_text(
+...     '"LEI","Entity.LegalName","Entity.LegalJurisdiction","Entity.EntityCategory"\\n'
+...     '"969500EXAMPLE0000180","Example SA","FR","GENERAL"\\n')
+>>> report = import_files(store, "gleif", [d / "lei2.csv"], today=dt.date(2026, 12, 4))
+>>> report.status, report.counts["entities"], report.graph == import_graph(report.id)
+('imported', 1, True)
+>>> import_files(store, "gleif", [d / "lei2.csv"]).status  # the same file again
+'unchanged'
+>>> remove_import(store, report.id) > 0
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ...ontology.namespace import DCTERMS, LX, SKOS, entity_iri, graph_iri
+from ..base.dates import date_window
+from ..base.errors import ImportRefusedError, InputError, UnknownReferenceError
+from ..store.embedded import Store
+from ..store.loading import Document
+from ..write.commit import write_graphs
+from .gleif import ReportingException
+from .records import Entity, Problem, Relationship
+
+__all__ = ["FORMATS", "ImportReport", "import_files", "import_graph", "list_imports", "remove_import"]
+
+#: The formats and the module of each reader (each has ``read(paths)``).
+FORMATS: dict[str, str] = {
+    "gleif": ".gleif",
+    "ftm": ".ftm",
+}
+_PUBLISHERS = {"gleif": "GLEIF", "bods": "Beneficial Ownership Data Standard publisher", "ftm": "OpenSanctions"}
+_ASSUMED_COMPANY = "The source does not say what kind of organization this is: taken as a company."
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_KINDS = {
+    "company": LX.Company,
+    "organization": LX.Company,  # taken as a company: marked lx:Assumed, with a caveat
+    "person": LX.NaturalPerson,
+    "state": LX.State,
+    "public-body": LX.PublicBody,
+    "branch": LX.Branch,
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did: its id and graph, its files, what it read, merged and could not take."""
+
+    id: str
+    format: str
+    graph: str
+    files: list[dict[str, object]]
+    status: str = "imported"  # "imported", "unchanged" or "removed"
+    counts: Counter[str] = field(default_factory=Counter)
+    merged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    triples: int = 0
+
+
+def import_graph(import_id: str) -> str:
+    """The named graph of the import `import_id`."""
+    return str(graph_iri(f"import/{import_id}"))
+
+
+def import_files(
+    store: Store,
+    fmt: str,
+    paths: Sequence[Path],
+    *,
+    skip_bad: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import `paths` in format `fmt` into a graph of their own (see the module docstring).
+
+    Raises
+    ------
+    InputError
+        For an unknown format, no file, or a file that cannot be read.
+    ImportRefusedError
+        If a record could not be taken and `skip_bad` is false; nothing is written.
+    ValidationError
+        If the imported data breaks the shapes; nothing is written.
+    """
+    read = _reader(fmt)
+    if not paths:
+        raise InputError("no file to import")
+    files = [_file_info(p) for p in paths]
+    digest = hashlib.sha256(" ".join([fmt, *sorted(str(f["sha256"]) for f in files)]).encode()).hexdigest()
+    report = ImportReport(digest[:16], fmt, import_graph(digest[:16]), files)
+    builder = _Builder(store, report, today or dt.date.today())
+    for i, record in enumerate(read(paths), 1):
+        builder.add(record)
+        if progress is not None and i % 10_000 == 0:
+            progress(i)
+    if report.problems and not skip_bad:
+        raise ImportRefusedError(report.problems)
+    triples = builder.finish()
+    report.triples = len(triples)
+    result = write_graphs(store, [Document(f"{fmt} import {report.id}", report.graph, triples, digest)])
+    report.status = "unchanged" if not result.report.changed else "imported"
+    return report
+
+
+def remove_import(store: Store, import_id: str) -> int:
+    """Take the import `import_id` out of the store; the number of triples removed.
+
+    Raises
+    ------
+    UnknownReferenceError
+        If there is no such import.
+    """
+    graph = import_graph(import_id)
+    if graph not in store.named_graphs():
+        raise UnknownReferenceError(import_id, what="import")
+    return write_graphs(store, remove=[graph]).removed.get(graph, 0)
+
+
+def list_imports(store: Store) -> list[tuple[str, str]]:
+    """``(id, label of its source)`` for each import in the store."""
+    prefix = str(graph_iri("import")) + "/"
+    out = []
+    for graph in store.named_graphs():
+        if graph.startswith(prefix):
+            import_id = graph[len(prefix) :]
+            source = ox.NamedNode(str(entity_iri("source", f"import-{import_id}")))
+            labels = [q.object.value for q in store.oxigraph.quads_for_pattern(source, _LABEL, None, None)]
+            out.append((import_id, labels[0] if labels else ""))
+    return sorted(out)
+
+
+def _reader(fmt: str) -> Callable[[Sequence[Path]], Iterator[object]]:
+    module = FORMATS.get(fmt)
+    if module is None:
+        raise InputError(f"unknown import format {fmt!r}; known: {', '.join(sorted(FORMATS))}")
+    reader: Callable[[Sequence[Path]], Iterator[object]] = importlib.import_module(module, __package__).read
+    return reader
+
+
+def _file_info(path: Path) -> dict[str, object]:
+    sha, size = hashlib.sha256(), 0
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                sha.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file: {exc.strerror}") from None
+    return {"name": path.name, "size": size, "sha256": sha.hexdigest()}
+
+
+def _n(term: object) -> ox.NamedNode:
+    return term if isinstance(term, ox.NamedNode) else ox.NamedNode(str(term))
+
+
+def _en(text: str) -> ox.Literal:
+    """A caveat: English text, language-tagged as the shapes want."""
+    return ox.Literal(text, language="en")
+
+
+def _date(text: str | None) -> ox.Literal | None:
+    """An ISO date as precise as given: xsd:date, xsd:gYearMonth or xsd:gYear; None if it is not one."""
+    if text is None or date_window(text) is None:
+        return None
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(text))
+    return None if kind is None else ox.Literal(text, datatype=ox.NamedNode(_XSD + kind))
+
+
+class _Index:
+    """The store's organizations by LEI, Wikidata id, registration number and legal name (one scan each)."""
+
+    def __init__(self, store: Store) -> None:
+        self.by: dict[str, dict[str, str]] = {}
+        for name, prop in (("LEI", LX.lei), ("WIKIDATA", LX.wikidata), ("REG", LX.registrationNumber)):
+            self.by[name] = self._values(store, prop)
+        self.by["NAME"] = self._values(store, LX.legalName)
+        self.incorporated = {k: v for k, v in self._values(store, LX.incorporatedIn, reverse=True).items()}
+        self.jurisdictions = set(self._values(store, LX.isoCode, reverse=True))
+
+    @staticmethod
+    def _values(store: Store, prop: object, *, reverse: bool = False) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for q in store.oxigraph.quads_for_pattern(None, _n(prop), None, None):
+            if isinstance(q.subject, ox.NamedNode):
+                if reverse:
+                    out.setdefault(q.subject.value, q.object.value)
+                else:
+                    out.setdefault(q.object.value, q.subject.value)
+        return out
+
+    def find(self, entity: Entity) -> str | None:
+        for ident in entity.identifiers:
+            found = self.by.get(ident.scheme, {}).get(ident.value)
+            if found is not None:
+                return found
+        return self.by["NAME"].get(entity.name) if entity.name else None
+
+
+class _Builder:
+    """Records in, triples out: IRIs minted or merged, facts cited, conflicts noted."""
+
+    def __init__(self, store: Store, report: ImportReport, today: dt.date) -> None:
+        self.report, self.index = report, _Index(store)
+        self.store = store
+        self.source = _n(entity_iri("source", f"import-{report.id}"))
+        self.triples: dict[ox.Triple, None] = {}
+        self.iris: dict[str, str] = {}  # record key -> IRI
+        self.known: set[str] = set()  # IRIs of entities merged with the store's
+        self.referenced: dict[str, str] = {}  # keys named by relationships, with a label should they stay unread
+        self.read: set[str] = set()  # keys read as entities
+        self.remap: dict[str, str] = {}  # IRIs minted for a key, then found to be the store's
+        self.pairs = self._interest_pairs(store)
+        self.today = today
+        self._source()
+
+    def _t(self, s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> None:
+        self.triples.setdefault(ox.Triple(s, _n(p), o))
+
+    def _source(self) -> None:
+        r, s = self.report, self.source
+        self._t(s, _RDF_TYPE, _n(LX.Source))
+        names = ", ".join(str(f["name"]) for f in r.files)
+        self._t(s, _LABEL, ox.Literal(f"{r.format} import {r.id} of {names}"))
+        self._t(s, LX.retrievedOn, ox.Literal(self.today.isoformat(), datatype=ox.NamedNode(_XSD + "date")))
+        if r.format in _PUBLISHERS:
+            self._t(s, DCTERMS.publisher, ox.Literal(_PUBLISHERS[r.format]))
+        for f in r.files:
+            self._t(s, DCTERMS.title, ox.Literal(f"{f['name']}: {f['size']} bytes, SHA-256 {f['sha256']}"))
+
+    @staticmethod
+    def _interest_pairs(store: Store) -> dict[tuple[str, str], list[str]]:
+        owners = _Index._values(store, LX.owner, reverse=True)
+        owned = _Index._values(store, LX.owned, reverse=True)
+        pairs: dict[tuple[str, str], list[str]] = {}
+        for interest, owner in owners.items():
+            if interest in owned:
+                pairs.setdefault((owner, owned[interest]), []).append(interest)
+        return pairs
+
+    def add(self, record: object) -> None:
+        if isinstance(record, Problem):
+            self.report.problems.append(record)
+        elif isinstance(record, Entity):
+            self.report.counts["entities"] += 1
+            self._entity(record)
+        elif isinstance(record, Relationship):
+            self.report.counts["relationships"] += 1
+            self._relationship(record)
+        elif isinstance(record, ReportingException):
+            self.report.counts["reporting exceptions"] += 1
+            s = ox.NamedNode(self._party(record.entity))
+            reasons = ", ".join(record.reasons) or "no reason given"
+            text = f"GLEIF reporting exception: {record.category} not reported ({reasons})."
+            self._t(s, LX.caveat, _en(text))
+        else:
+            kind = type(record).__name__
+            self.report.counts[f"{kind} not imported"] += 1
+
+    def finish(self) -> list[ox.Triple]:
+        for key, label in self.referenced.items():
+            if key not in self.read:
+                self._bare(key, label)
+        if not self.remap:
+            return list(self.triples)
+        return list(
+            dict.fromkeys(
+                ox.Triple(self._remapped(t.subject), t.predicate, self._remapped(t.object)) for t in self.triples
+            )
+        )
+
+    def _remapped(self, term: Any) -> Any:
+        return (
+            ox.NamedNode(self.remap[term.value])
+            if isinstance(term, ox.NamedNode) and term.value in self.remap
+            else term
+        )
+
+    # ------------------------------------------------------------------ entities
+
+    def _iri_for(self, key: str, entity: Entity | None = None) -> str:
+        found = self.iris.get(key)
+        if found is not None and (entity is None or found in self.known):
+            return found
+        if entity is not None:
+            known = self.index.find(entity)
+            if known is not None:
+                self.known.add(known)
+                self.report.merged += 1
+                self.iris[key] = known
+                if found is not None:  # named by a relationship before it was read: said of the known IRI
+                    self.remap[found] = known
+                return known
+            if found is not None:
+                return found
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        slug = f"lei-{key[4:]}" if key.startswith("lei:") and len(key) == 24 else f"imp-{digest}"
+        iri = self.iris[key] = str(entity_iri("org", slug))
+        return iri
+
+    def _entity(self, e: Entity) -> None:
+        self.read.add(e.key)
+        iri = self._iri_for(e.key, e)
+        s = ox.NamedNode(iri)
+        merged = iri in self.known
+        self._t(s, DCTERMS.source, self.source)
+        if e.name:
+            self._t(s, SKOS.altLabel if merged else _LABEL, ox.Literal(e.name))
+            self._t(s, LX.legalName, ox.Literal(e.name))
+        for alias in e.aliases:
+            self._t(s, SKOS.altLabel, ox.Literal(alias))
+        if not merged:
+            self._t(s, _RDF_TYPE, _n(LX.Organization))
+            self._t(s, LX.organizationKind, _n(_KINDS[e.kind]))
+            self._t(s, LX.confidence, _n(LX.Assumed if e.kind == "organization" else LX.Secondary))
+            if e.kind == "organization":
+                self._t(s, LX.caveat, _en(_ASSUMED_COMPANY))
+            if not e.name:
+                self._t(s, _LABEL, ox.Literal(e.key))
+        for ident in () if merged else e.identifiers:  # a merged entity keeps the store's identifiers
+            prop = {"LEI": LX.lei, "WIKIDATA": LX.wikidata, "REG": LX.registrationNumber}.get(ident.scheme)
+            if prop is not None:
+                self._t(s, prop, ox.Literal(ident.value))
+        self._place(s, merged, e)
+        start, end = _date(e.start), _date(e.end)
+        if start is not None and not merged:
+            self._t(s, LX.validFrom, start)
+        if end is not None and not merged:
+            self._t(s, LX.validUntil, end)
+
+    def _place(self, s: ox.NamedNode, merged: bool, e: Entity) -> None:
+        if e.jurisdiction:
+            country = self._jurisdiction(e.jurisdiction, e)
+            if country is not None:
+                current = self.index.incorporated.get(s.value) if merged else None
+                if current is not None and current != country.value:
+                    self._conflict(s, f"{e.where}: incorporated in {e.jurisdiction} here, in <{current}> in the store")
+                elif current is None:
+                    self._t(s, LX.incorporatedIn, country)
+        if e.headquarters and not merged:
+            country = self._jurisdiction(e.headquarters, e)
+            if country is not None:
+                self._t(s, LX.headquarteredIn, country)
+
+    def _jurisdiction(self, code: str, e: Entity) -> ox.NamedNode | None:
+        country = code.split("-", 1)[0].upper()
+        if len(country) != 2 or not country.isalpha() or not country.isascii():
+            self.report.problems.append(Problem(e.where, f"not an ISO 3166 country code: {code!r}"))
+            return None
+        iri = ox.NamedNode(str(entity_iri("jur", country)))
+        if iri.value not in self.index.jurisdictions:
+            self._t(iri, _RDF_TYPE, _n(LX.Jurisdiction))
+            self._t(iri, _LABEL, ox.Literal(country))
+            self._t(iri, LX.isoCode, ox.Literal(country))
+            self._t(iri, LX.jurisdictionKind, _n(LX.Country))
+            self._t(iri, DCTERMS.source, self.source)
+        return iri
+
+    def _conflict(self, s: ox.NamedNode, text: str) -> None:
+        self.report.conflicts.append(f"<{s.value}> {text}")
+        self._t(s, LX.caveat, _en(f"Sources disagree ({self.report.format} import {self.report.id}): {text}."))
+
+    def _bare(self, key: str, label: str) -> None:
+        """An entity named by a relationship only: its code as its label, its kind assumed, no place."""
+        s = ox.NamedNode(self.iris[key])
+        if s.value in self.known:
+            return
+        self._t(s, _RDF_TYPE, _n(LX.Organization))
+        self._t(s, _LABEL, ox.Literal(label))
+        self._t(s, LX.organizationKind, _n(LX.Company))
+        self._t(s, LX.confidence, _n(LX.Assumed))
+        self._t(s, LX.caveat, _en("Known only by its code in this import: its name and place are not known."))
+        self._t(s, DCTERMS.source, self.source)
+        if key.startswith("lei:"):
+            self._t(s, LX.lei, ox.Literal(key[4:]))
+
+    # ------------------------------------------------------------------ relationships
+
+    def _party(self, key: str) -> str:
+        if key not in self.iris and key.startswith("lei:"):
+            known = self.index.by["LEI"].get(key[4:])
+            if known is not None:
+                self.known.add(known)
+                self.iris[key] = known
+        self.referenced.setdefault(key, key[4:] if key.startswith("lei:") else key)
+        return self._iri_for(key)
+
+    def _relationship(self, r: Relationship) -> None:
+        subject, interested = ox.NamedNode(self._party(r.subject)), ox.NamedNode(self._party(r.interested))
+        if subject == interested:
+            self.report.problems.append(Problem(r.where, "an entity related to itself"))
+            return
+        if r.kind in ("consolidation-direct", "consolidation-ultimate"):
+            self._t(subject, LX.consolidatedBy, interested)
+        elif r.kind == "branch":
+            self._t(subject, LX.branchOf, interested)
+        elif r.kind in ("shareholding", "voting-rights", "control"):
+            self._interest(r, subject, interested)
+        else:
+            self.report.counts[f"{r.kind} relationships not imported"] += 1
+
+    def _interest(self, r: Relationship, owned: ox.NamedNode, owner: ox.NamedNode) -> None:
+        digest = hashlib.sha256(f"{self.report.id}|{r.key}".encode()).hexdigest()[:20]
+        s = ox.NamedNode(str(entity_iri("interest", f"imp-{digest}")))
+        self._t(s, _RDF_TYPE, _n(LX.OwnershipInterest))
+        self._t(s, LX.owner, owner)
+        self._t(s, LX.owned, owned)
+        kind = LX.SoleControl if r.kind == "control" else LX.Shareholding
+        self._t(s, LX.interestKind, _n(kind))
+        votes = r.kind == "voting-rights"
+        base = "shareOfVotes" if votes else "shareOfCapital"
+        for number, suffix in ((r.share, ""), (r.share_min, "Min"), (r.share_max, "Max")):
+            if number is not None:
+                self._t(s, LX[base + suffix], ox.Literal(f"{number:g}", datatype=ox.NamedNode(_XSD + "decimal")))
+        if r.direct is not None:
+            self._t(s, LX.indirect, ox.Literal(str(not r.direct).lower(), datatype=ox.NamedNode(_XSD + "boolean")))
+        for prop, text in ((LX.validFrom, r.start), (LX.validUntil, r.end)):
+            value = _date(text)
+            if value is not None:
+                self._t(s, prop, value)
+        if r.kind == "control":
+            self._t(s, LX.caveat, _en("The source states control without its means or a share."))
+        self._t(s, DCTERMS.source, self.source)
+        self._t(s, LX.confidence, _n(LX.Secondary))
+        others = self.pairs.get((owner.value, owned.value))
+        if others:
+            self.report.conflicts.append(
+                f"{r.where}: <{owner.value}> → <{owned.value}> already has {len(others)} interest(s) from other sources"
+            )

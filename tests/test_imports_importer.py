@@ -1,0 +1,130 @@
+"""Imports into the store: one graph each, idempotent, removable, merged with what the store knows, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from longarm.api.cli import main
+from longarm.graph.base.errors import ImportRefusedError, UnknownReferenceError
+from longarm.graph.imports.importer import import_files, import_graph, list_imports, remove_import
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import load_bundled
+from longarm.ontology.namespace import LX, entity_iri
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports" / "gleif"
+GLEIF = [FIXTURES / n for n in ("lei2.csv", "rr.csv", "repex.csv")]
+CHILD, PARENT, BRANCH = "969500EXAMPLECHLD154", "549300EXAMPLEPRNT142", "969500EXAMPLEBRCH118"
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture
+def store() -> Store:
+    s = Store.in_memory()
+    load_bundled(s)
+    return s
+
+
+def _org(lei: str) -> ox.NamedNode:
+    return ox.NamedNode(str(entity_iri("org", f"lei-{lei}")))
+
+
+def _objects(store: Store, s: ox.NamedNode, p: object) -> set[str]:
+    return {q.object.value for q in store.oxigraph.quads_for_pattern(s, ox.NamedNode(str(p)), None, None)}
+
+
+def _quads(store: Store) -> set[ox.Quad]:
+    return set(store.oxigraph.quads_for_pattern(None, None, None, None))
+
+
+def test_a_gleif_import_lands_in_its_graph_with_its_source(store: Store) -> None:
+    report = import_files(store, "gleif", GLEIF, skip_bad=True, today=TODAY)
+    assert report.status == "imported" and report.graph == import_graph(report.id)
+    assert (report.counts["entities"], report.counts["relationships"], report.counts["reporting exceptions"]) == (
+        3,
+        2,
+        1,
+    )
+    assert [str(p) for p in report.problems] == ["lei2.csv:5: LEI check digits do not verify: '969500EXAMPLECHLD155'"]
+    child, parent, branch = _org(CHILD), _org(PARENT), _org(BRANCH)
+    assert _objects(store, child, LX.consolidatedBy) == {parent.value}  # consolidation, not ownership
+    assert not _objects(store, child, LX.owner) and not list(
+        store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(LX.owned)), child, None)
+    )
+    assert _objects(store, branch, LX.branchOf) == {parent.value}
+    assert _objects(store, parent, LX.incorporatedIn) == {str(entity_iri("jur", "US"))}  # US-DE is in the US
+    assert any("NON_CONSOLIDATING" in c for c in _objects(store, parent, LX.caveat))
+    source = ox.NamedNode(str(entity_iri("source", f"import-{report.id}")))
+    assert _objects(store, child, "http://purl.org/dc/terms/source") == {source.value}
+    titles = _objects(store, source, "http://purl.org/dc/terms/title")
+    assert any(t.startswith("lei2.csv: ") and "SHA-256" in t for t in titles) and len(titles) == 3
+    assert list_imports(store) == [(report.id, f"gleif import {report.id} of lei2.csv, rr.csv, repex.csv")]
+
+
+def test_answers_include_an_import_without_a_restart(store: Store) -> None:
+    before = projection_for(store)
+    import_files(store, "gleif", GLEIF, skip_bad=True, today=TODAY)
+    after = projection_for(store)
+    assert _org(CHILD).value not in before.orgs
+    assert after.orgs[_org(CHILD).value].label == "Example Cloud SAS"
+
+
+def test_a_bad_record_refuses_the_whole_import_by_default(store: Store) -> None:
+    before = _quads(store)
+    with pytest.raises(ImportRefusedError, match=r"lei2.csv:5: LEI check digits do not verify"):
+        import_files(store, "gleif", GLEIF, today=TODAY)
+    assert _quads(store) == before
+
+
+def test_the_same_files_again_change_nothing_and_an_import_is_removed_whole(store: Store) -> None:
+    before = _quads(store)
+    first = import_files(store, "gleif", GLEIF, skip_bad=True, today=TODAY)
+    imported = _quads(store)
+    again = import_files(store, "gleif", GLEIF, skip_bad=True, today=TODAY)
+    assert (again.id, again.status) == (first.id, "unchanged") and _quads(store) == imported
+    assert remove_import(store, first.id) > 0
+    assert _quads(store) - before == set() and first.graph not in store.named_graphs()
+    with pytest.raises(UnknownReferenceError):
+        remove_import(store, first.id)
+
+
+def test_an_entity_the_store_knows_is_merged_and_a_disagreement_kept_beside(store: Store, tmp_path: Path) -> None:
+    orange = ox.NamedNode(str(entity_iri("org", "orange")))
+    lei2 = tmp_path / "lei2.csv"
+    lei2.write_text(
+        '"LEI","Entity.LegalName","Entity.LegalJurisdiction","Entity.EntityCategory"\n'
+        '"969500MCOONR8990S771","Orange SA (as registered)","BE","GENERAL"\n',
+        encoding="utf-8",
+    )
+    report = import_files(store, "gleif", [lei2], today=TODAY)
+    assert report.merged == 1 and not list(
+        store.oxigraph.quads_for_pattern(_org("969500MCOONR8990S771"), None, None, None)
+    )  # no second node
+    assert _objects(store, orange, LX.incorporatedIn) == {str(entity_iri("jur", "FR"))}  # the store's fact stays
+    assert len(_objects(store, orange, "http://www.w3.org/2000/01/rdf-schema#label")) == 1
+    assert "Orange SA (as registered)" in _objects(store, orange, "http://www.w3.org/2004/02/skos/core#altLabel")
+    [conflict] = report.conflicts
+    assert "incorporated in BE here" in conflict and orange.value in conflict
+    assert any("Sources disagree" in c and "BE" in c for c in _objects(store, orange, LX.caveat))
+
+
+def test_the_command_line_imports_lists_and_removes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store")
+    assert main(["--store", store, "load", "--bundled"]) == 0
+    assert main(["--store", store, "import", "gleif", *map(str, GLEIF)]) == 2  # one bad record: nothing written
+    assert "--skip-bad imports the others" in capsys.readouterr().err
+    assert main(["--store", store, "import", "gleif", *map(str, GLEIF), "--skip-bad", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["status"] == "imported" and summary["counts"]["entities"] == 3
+    assert summary["problems"] == [
+        {"where": "lei2.csv:5", "reason": "LEI check digits do not verify: '969500EXAMPLECHLD155'"}
+    ]
+    assert main(["--store", store, "import", "--list"]) == 0
+    assert capsys.readouterr().out.startswith(summary["id"])
+    assert main(["--store", store, "import", "--remove", summary["id"]]) == 0
+    assert f"removed import {summary['id']}" in capsys.readouterr().out
