@@ -11,6 +11,8 @@ import pytest
 
 from longarm.api.cli import main
 from longarm.graph.base.errors import ImportRefusedError, UnknownReferenceError
+from longarm.graph.engine.gaps import GapKind
+from longarm.graph.engine.reach import Answer, compel
 from longarm.graph.imports.importer import import_files, import_graph, list_imports, remove_import
 from longarm.graph.projection.cache import projection_for
 from longarm.graph.store.embedded import Store
@@ -128,3 +130,43 @@ def test_the_command_line_imports_lists_and_removes(tmp_path: Path, capsys: pyte
     assert capsys.readouterr().out.startswith(summary["id"])
     assert main(["--store", store, "import", "--remove", summary["id"]]) == 0
     assert f"removed import {summary['id']}" in capsys.readouterr().out
+
+
+DORA = Path(__file__).parent / "fixtures" / "imports" / "dora" / "register"
+PARENT_LEI, ALPHA_LEI = "5493000EXAMPLEPRNT39", "9695000EXAMPLEALPH69"
+
+
+def _exposures(store: Store, function: str) -> tuple[set[tuple[str, str]], Answer]:
+    """(instrument label, compellable entity label) of the answer for the register's asset of `function`."""
+    p = projection_for(store)
+    [asset] = [a for a in p.assets if p.assets[a].label.startswith(f"function {function} ")]
+    answer = compel(p, asset, TODAY)
+    return {(p.instruments[e.instrument].label, p.label(e.entity)) for e in answer.exposures}, answer
+
+
+def test_a_dora_register_is_answered_and_a_gleif_import_completes_it(store: Store, tmp_path: Path) -> None:
+    """The register's provider has an ultimate parent known only by its LEI: its place is a gap until GLEIF names it."""
+    report = import_files(store, "dora", [DORA], skip_bad=True, today=TODAY)
+    assert report.counts["data assets"] == 2
+    found, answer = _exposures(store, "F-PAY")
+    assert ("EU e-Evidence Regulation", "Alpha Cloud SAS") in found
+    assert not any(label == PARENT_LEI for _, label in found)
+    assert any(g.kind is GapKind.JURISDICTION_UNKNOWN and PARENT_LEI in g.message for g in answer.gaps)
+    lei2 = tmp_path / "lei2.csv"
+    lei2.write_text(
+        '"LEI","Entity.LegalName","Entity.LegalJurisdiction","Entity.EntityCategory"\n'
+        f'"{PARENT_LEI}","Parent Holdings Inc.","US-DE","GENERAL"\n',
+        encoding="utf-8",
+    )
+    assert import_files(store, "gleif", [lei2], today=TODAY).merged == 1
+    found, answer = _exposures(store, "F-PAY")
+    cloud_act = [label for instrument, label in found if instrument.startswith("US CLOUD Act")]
+    assert cloud_act == [PARENT_LEI]  # the parent, in the US now, controls the provider
+    assert not any(g.kind is GapKind.JURISDICTION_UNKNOWN and PARENT_LEI in g.message for g in answer.gaps)
+    assert any(g.kind is GapKind.CATEGORY_UNKNOWN for g in answer.gaps)  # a register's "ICT service" has no category
+
+
+def test_a_register_package_is_hashed_whole_and_imported_once(store: Store) -> None:
+    first = import_files(store, "dora", [DORA], skip_bad=True, today=TODAY)
+    assert import_files(store, "dora", [DORA], skip_bad=True, today=TODAY).status == "unchanged"
+    assert first.files[0]["name"] == "register" and int(first.files[0]["size"]) > 0  # type: ignore[call-overload]

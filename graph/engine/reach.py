@@ -696,7 +696,7 @@ class _Inference:
         self._gap(
             GapKind.CATEGORY_UNKNOWN,
             org,
-            f"{label} operates no recorded service: whether it falls in the subject category of the instruments "
+            f"{label} {_no_category(self.p, org)}: whether it falls in the subject category of the instruments "
             "that reach it is unknown, so its exposures are at most contested.",
         )
         return Evidence(
@@ -712,7 +712,7 @@ class _Inference:
             self._gap(
                 GapKind.CATEGORY_UNKNOWN,
                 org,
-                f"{label} operates no recorded service: whether it falls in the subject category of the instruments "
+                f"{label} {_no_category(self.p, org)}: whether it falls in the subject category of the instruments "
                 f"that reach it is unknown; its exposures rest on its control of {held} and are at most contested.",
             )
         return Evidence(
@@ -938,3 +938,10 @@ def instrument_reach(
         answer = compel(p, AssetSpec(services=(svc,), label=p.label(svc)), as_of, mode)
         out += [(svc, e) for e in [*answer.exposures, *answer.availability] if e.instrument == instrument]
     return out
+
+
+def _no_category(p: Projection, org: str) -> str:
+    """Why nothing places `org` in a subject category, as a gap says it."""
+    if p.services_by_org.get(org):
+        return "operates no service whose category is recorded"
+    return "operates no recorded service"

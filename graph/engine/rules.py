@@ -212,11 +212,13 @@ def bindable(p: Projection, rules: list[Rule], org: str) -> bool:
 
 def category_unknown(p: Projection, org: str, as_of: dt.date) -> bool:
     """True if nothing recorded says what `org` provides: no subject category of its own and
-    no service it operates, provides or contracts on `as_of` (so no rule can place it)."""
+    no service it operates, provides or contracts on `as_of` whose category is recorded (so no
+    rule can place it). A service of unknown category (a register's "ICT service") says nothing."""
     entity = p.orgs.get(org)
     if entity is not None and entity.categories:
         return False
-    return not any(valid_at(p.services[s], as_of) for s in p.services_by_org.get(org, ()))
+    services = (p.services[s] for s in p.services_by_org.get(org, ()))
+    return not any(valid_at(svc, as_of) and svc.categories for svc in services)
 
 
 def category_evidence(p: Projection, rules: list[Rule], org: str, as_of: dt.date) -> Evidence | None:

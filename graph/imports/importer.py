@@ -66,7 +66,7 @@ from ..store.embedded import Store
 from ..store.loading import Document
 from ..write.commit import write_graphs
 from .gleif import ReportingException
-from .records import Entity, Problem, Relationship
+from .records import DataAssetRecord, Entity, Problem, Relationship, Where
 
 __all__ = ["FORMATS", "ImportReport", "import_files", "import_graph", "list_imports", "remove_import"]
 
@@ -74,6 +74,7 @@ __all__ = ["FORMATS", "ImportReport", "import_files", "import_graph", "list_impo
 FORMATS: dict[str, str] = {
     "gleif": ".gleif",
     "ftm": ".ftm",
+    "dora": ".dora",
 }
 _PUBLISHERS = {"gleif": "GLEIF", "bods": "Beneficial Ownership Data Standard publisher", "ftm": "OpenSanctions"}
 _ASSUMED_COMPANY = "The source does not say what kind of organization this is: taken as a company."
@@ -187,14 +188,19 @@ def _reader(fmt: str) -> Callable[[Sequence[Path]], Iterator[object]]:
 
 
 def _file_info(path: Path) -> dict[str, object]:
+    """Name, size and SHA-256 of a file; of a folder (a register package), those of its files together."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     sha, size = hashlib.sha256(), 0
-    try:
-        with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                sha.update(chunk)
-                size += len(chunk)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file: {exc.strerror}") from None
+    for file in files:
+        if path.is_dir():
+            sha.update(str(file.relative_to(path)).encode() + b"\0")
+        try:
+            with file.open("rb") as stream:
+                while chunk := stream.read(1 << 20):
+                    sha.update(chunk)
+                    size += len(chunk)
+        except OSError as exc:
+            raise InputError(f"{file}: cannot read file: {exc.strerror}") from None
     return {"name": path.name, "size": size, "sha256": sha.hexdigest()}
 
 
@@ -295,6 +301,9 @@ class _Builder:
         elif isinstance(record, Relationship):
             self.report.counts["relationships"] += 1
             self._relationship(record)
+        elif isinstance(record, DataAssetRecord):
+            self.report.counts["data assets"] += 1
+            self._asset(record)
         elif isinstance(record, ReportingException):
             self.report.counts["reporting exceptions"] += 1
             s = ox.NamedNode(self._party(record.entity))
@@ -378,7 +387,7 @@ class _Builder:
 
     def _place(self, s: ox.NamedNode, merged: bool, e: Entity) -> None:
         if e.jurisdiction:
-            country = self._jurisdiction(e.jurisdiction, e)
+            country = self._jurisdiction(e.jurisdiction, e.where)
             if country is not None:
                 current = self.index.incorporated.get(s.value) if merged else None
                 if current is not None and current != country.value:
@@ -386,14 +395,14 @@ class _Builder:
                 elif current is None:
                     self._t(s, LX.incorporatedIn, country)
         if e.headquarters and not merged:
-            country = self._jurisdiction(e.headquarters, e)
+            country = self._jurisdiction(e.headquarters, e.where)
             if country is not None:
                 self._t(s, LX.headquarteredIn, country)
 
-    def _jurisdiction(self, code: str, e: Entity) -> ox.NamedNode | None:
+    def _jurisdiction(self, code: str, where: Where) -> ox.NamedNode | None:
         country = code.split("-", 1)[0].upper()
         if len(country) != 2 or not country.isalpha() or not country.isascii():
-            self.report.problems.append(Problem(e.where, f"not an ISO 3166 country code: {code!r}"))
+            self.report.problems.append(Problem(where, f"not an ISO 3166 country code: {code!r}"))
             return None
         iri = ox.NamedNode(str(entity_iri("jur", country)))
         if iri.value not in self.index.jurisdictions:
@@ -403,6 +412,9 @@ class _Builder:
             self._t(iri, LX.jurisdictionKind, _n(LX.Country))
             self._t(iri, DCTERMS.source, self.source)
         return iri
+
+    def _asset(self, a: DataAssetRecord) -> None:
+        _asset_triples(self, a)
 
     def _conflict(self, s: ox.NamedNode, text: str) -> None:
         self.report.conflicts.append(f"<{s.value}> {text}")
@@ -475,3 +487,66 @@ class _Builder:
             self.report.conflicts.append(
                 f"{r.where}: <{owner.value}> → <{owned.value}> already has {len(others)} interest(s) from other sources"
             )
+
+
+_CATEGORIES = {"health": LX.HealthData, "personal": LX.PersonalData, "identification": LX.IdentificationData}
+_SUBCONTRACTORS = (
+    "Subcontractors of the register's supply chain (rank 2 or more) are recorded as operators of the service: "
+    "the register says they take part in providing it, not that they hold the data."
+)
+
+
+def _slug(*parts: str) -> str:
+    return "imp-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def _asset_triples(builder: _Builder, a: DataAssetRecord) -> None:
+    """A data asset hosted on the service its provider gives it, where the source says it is stored."""
+    r, t = builder.report, builder._t
+    s = ox.NamedNode(str(entity_iri("asset", _slug(r.id, a.key))))
+    t(s, _RDF_TYPE, _n(LX.DataAsset))
+    t(s, _LABEL, ox.Literal(a.label))
+    t(s, DCTERMS.source, builder.source)
+    t(s, LX.confidence, _n(LX.Secondary))
+    service = _service(builder, a)
+    if service is None:
+        builder.report.problems.append(Problem(a.where, f"data asset {a.label!r}: no provider or service"))
+        return
+    t(s, LX.hostedOn, service)
+    for code in a.storage:
+        place = builder._jurisdiction(code, a.where)
+        if place is not None:
+            t(s, LX.storedIn, place)
+    for prop, key in ((LX.dataController, a.owner), (LX.keysHeldBy, a.keys_held_by)):
+        if key is not None:
+            t(s, prop, ox.NamedNode(builder._party(key)))
+    for word in a.categories:
+        category = _CATEGORIES.get(word.strip().lower())
+        if category is not None:
+            t(s, LX.dataCategory, _n(category))
+    notes = [f"{k} {v}" for k, v in (("DORA function", a.function), ("ICT service type", a.service_type)) if v]
+    if a.processing:
+        notes.append("processed in " + ", ".join(a.processing))
+    if notes:
+        t(s, LX.caveat, _en(f"As the register gives it: {'; '.join(notes)}."))
+
+
+def _service(builder: _Builder, a: DataAssetRecord) -> ox.NamedNode | None:
+    """The service an asset is hosted on: one per provider and service type, named by the register."""
+    if a.provider is None:
+        return None
+    provider = ox.NamedNode(builder._party(a.provider))
+    s = ox.NamedNode(str(entity_iri("service", _slug(builder.report.id, a.provider, a.service_type or ""))))
+    t = builder._t
+    t(s, _RDF_TYPE, _n(LX.Service))
+    kind = f"ICT service {a.service_type}" if a.service_type else "ICT service"
+    t(s, _LABEL, ox.Literal(f"{kind} of {a.provider}"))
+    t(s, LX.provider, provider)
+    t(s, LX.operatedBy, provider)  # the direct ICT provider holds the data it hosts
+    t(s, DCTERMS.source, builder.source)
+    t(s, LX.confidence, _n(LX.Secondary))
+    for key in a.custodians:
+        t(s, LX.operatedBy, ox.NamedNode(builder._party(key)))
+    if a.custodians:
+        t(s, LX.caveat, _en(_SUBCONTRACTORS))
+    return s
