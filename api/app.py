@@ -26,6 +26,7 @@ from .routes.export import router as export_router
 from .routes.exposures import router as exposures_router
 from .routes.graph_store import router as graph_store_router
 from .routes.health import router as health_router
+from .routes.imports import router as imports_router
 from .routes.instruments import router as instruments_router
 from .routes.linked_data import router as linked_data_router
 from .routes.organizations import router as organizations_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         charts_router,
         instruments_router,
         data_router,
+        imports_router,
         stats_router,
         export_router,
     ):

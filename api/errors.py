@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from ..graph.base.errors import (
     AmbiguousReferenceError,
+    ImportRefusedError,
     InputError,
     LongarmError,
     ProtectedGraphError,
@@ -57,6 +58,8 @@ def error_response(exc: LongarmError) -> JSONResponse:
         detail = {"message": str(exc), "suggestions": [{"id": i, "label": label} for i, label in exc.suggestions]}
     elif isinstance(exc, AmbiguousReferenceError):
         detail = {"message": str(exc), "candidates": [{"id": i, "label": label} for i, label in exc.candidates]}
+    elif isinstance(exc, ImportRefusedError):
+        detail = {"message": str(exc).split("\n", 1)[0], "problems": [str(p) for p in exc.problems]}
     elif isinstance(exc, RdfSyntaxError):
         detail = {"message": str(exc), "line": exc.line, "column": exc.column, "reason": exc.reason}
     return JSONResponse({"detail": detail}, status_code=status_for(exc))

@@ -24,6 +24,8 @@ __all__ = [
     "EntityDetailsOut",
     "EntityRef",
     "ErrorOut",
+    "ImportOut",
+    "ImportsOut",
     "InstrumentSummaryOut",
     "Kind",
     "LoadOut",
@@ -285,6 +287,25 @@ class DeleteOut(_Out):
     graph: str
     triples_removed: int
     refreshed_exposures: int | None
+
+
+class ImportOut(_Out):
+    """What an import did (``longarm import --json`` gives the same)."""
+
+    id: str
+    format: str
+    graph: str
+    status: Literal["imported", "unchanged"]
+    files: list[dict[str, Any]]
+    counts: dict[str, int]
+    merged: int = Field(description="entities merged with ones the store knew (by LEI, Wikidata id, number, name)")
+    triples: int
+    conflicts: list[str] = Field(description="disagreements with other sources, kept side by side")
+    problems: list[dict[str, str]] = Field(description="records not imported (with skip_bad): where, and why")
+
+
+class ImportsOut(_Out):
+    imports: list[dict[str, str]]
 
 
 class ErrorOut(BaseModel):
