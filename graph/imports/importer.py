@@ -61,7 +61,10 @@ import pyoxigraph as ox
 
 from ...ontology.namespace import DCTERMS, LX, SKOS, entity_iri, graph_iri
 from ..base.dates import date_window
-from ..base.errors import ImportRefusedError, InputError, UnknownReferenceError
+from ..base.errors import ImportRefusedError, InputError, ResolutionError, UnknownReferenceError
+from ..engine.resolve import resolve
+from ..projection.cache import projection_for
+from ..projection.model import Projection
 from ..store.embedded import Store
 from ..store.loading import Document
 from ..write.commit import write_graphs
@@ -75,7 +78,11 @@ FORMATS: dict[str, str] = {
     "gleif": ".gleif",
     "ftm": ".ftm",
     "dora": ".dora",
+    "inventory": ".inventory",
+    "wikidata": ".wikidata",
 }
+#: Formats whose entity names are legal names (a Wikidata label or an FtM name may be a common name).
+_LEGAL_NAMES = frozenset({"gleif", "dora", "bods"})
 _PUBLISHERS = {"gleif": "GLEIF", "bods": "Beneficial Ownership Data Standard publisher", "ftm": "OpenSanctions"}
 _ASSUMED_COMPANY = "The source does not say what kind of organization this is: taken as a company."
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -266,6 +273,7 @@ class _Builder:
         self.remap: dict[str, str] = {}  # IRIs minted for a key, then found to be the store's
         self.pairs = self._interest_pairs(store)
         self.today = today
+        self.projection: Projection | None = None  # read only when a record names what the store knows
         self._source()
 
     def _t(self, s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> None:
@@ -363,7 +371,8 @@ class _Builder:
         self._t(s, DCTERMS.source, self.source)
         if e.name:
             self._t(s, SKOS.altLabel if merged else _LABEL, ox.Literal(e.name))
-            self._t(s, LX.legalName, ox.Literal(e.name))
+            if self.report.format in _LEGAL_NAMES:
+                self._t(s, LX.legalName, ox.Literal(e.name))
         for alias in e.aliases:
             self._t(s, SKOS.altLabel, ox.Literal(alias))
         if not merged:
@@ -415,6 +424,22 @@ class _Builder:
 
     def _asset(self, a: DataAssetRecord) -> None:
         _asset_triples(self, a)
+
+    def _entity_ref(self, key: str, where: Where) -> ox.NamedNode | None:
+        """An organization named by a record: a key of this import, or a reference (``ref:``) to the store's."""
+        if key.startswith("ref:"):
+            return self._store_ref(key[4:], "org", where)
+        return ox.NamedNode(self._party(key))
+
+    def _store_ref(self, ref: str, kind: str, where: Where) -> ox.NamedNode | None:
+        """The node of `kind` the store knows by `ref`, or None with the row's problem noted."""
+        if self.projection is None:
+            self.projection = projection_for(self.store)
+        try:
+            return ox.NamedNode(resolve(self.projection, ref, kind))
+        except ResolutionError as exc:
+            self.report.problems.append(Problem(where, f"{ref!r}: {exc}"))
+            return None
 
     def _conflict(self, s: ox.NamedNode, text: str) -> None:
         self.report.conflicts.append(f"<{s.value}> {text}")
@@ -510,7 +535,8 @@ def _asset_triples(builder: _Builder, a: DataAssetRecord) -> None:
     t(s, LX.confidence, _n(LX.Secondary))
     service = _service(builder, a)
     if service is None:
-        builder.report.problems.append(Problem(a.where, f"data asset {a.label!r}: no provider or service"))
+        if a.provider is None and a.service is None:
+            builder.report.problems.append(Problem(a.where, f"data asset {a.label!r}: no provider or service"))
         return
     t(s, LX.hostedOn, service)
     for code in a.storage:
@@ -518,8 +544,9 @@ def _asset_triples(builder: _Builder, a: DataAssetRecord) -> None:
         if place is not None:
             t(s, LX.storedIn, place)
     for prop, key in ((LX.dataController, a.owner), (LX.keysHeldBy, a.keys_held_by)):
-        if key is not None:
-            t(s, prop, ox.NamedNode(builder._party(key)))
+        party = builder._entity_ref(key, a.where) if key is not None else None
+        if party is not None:
+            t(s, prop, party)
     for word in a.categories:
         category = _CATEGORIES.get(word.strip().lower())
         if category is not None:
@@ -532,10 +559,12 @@ def _asset_triples(builder: _Builder, a: DataAssetRecord) -> None:
 
 
 def _service(builder: _Builder, a: DataAssetRecord) -> ox.NamedNode | None:
-    """The service an asset is hosted on: one per provider and service type, named by the register."""
-    if a.provider is None:
+    """The service an asset is hosted on: one the store knows, or one per provider and service type."""
+    if a.service is not None:
+        return builder._store_ref(a.service, "service", a.where)
+    provider = builder._entity_ref(a.provider, a.where) if a.provider is not None else None
+    if provider is None:
         return None
-    provider = ox.NamedNode(builder._party(a.provider))
     s = ox.NamedNode(str(entity_iri("service", _slug(builder.report.id, a.provider, a.service_type or ""))))
     t = builder._t
     t(s, _RDF_TYPE, _n(LX.Service))
@@ -546,7 +575,9 @@ def _service(builder: _Builder, a: DataAssetRecord) -> ox.NamedNode | None:
     t(s, DCTERMS.source, builder.source)
     t(s, LX.confidence, _n(LX.Secondary))
     for key in a.custodians:
-        t(s, LX.operatedBy, ox.NamedNode(builder._party(key)))
+        custodian = builder._entity_ref(key, a.where)
+        if custodian is not None:
+            t(s, LX.operatedBy, custodian)
     if a.custodians:
         t(s, LX.caveat, _en(_SUBCONTRACTORS))
     return s
