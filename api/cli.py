@@ -66,6 +66,7 @@ from ..graph.views.report import (
 from ..graph.write.commit import write_graphs
 from ..ontology.namespace import graph_iri
 from .cli_imports import add_import_parser, cmd_import
+from .cli_report import add_report_parser, cmd_report
 from .formats import RESULT_FORMATS, render
 from .settings import Settings
 
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_load)
 
     add_import_parser(sub)
+    add_report_parser(sub)
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     p.add_argument("sparql", nargs="?", help="the query text (or use --file)")
@@ -199,9 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     named = args.store is not None
     settings = Settings.from_env().with_(store_path=args.store, store_is_default=False if named else None)
-    func: Callable[[argparse.Namespace, Settings], int] = args.func
-    if func is cmd_import:
-        func = functools.partial(cmd_import, open_to_write=lambda a, s: _open_to_write(a, s))
+    func: Callable[..., int] = args.func
+    if func in (cmd_import, cmd_report):  # commands of their own modules, given the way this one opens a store
+        func = functools.partial(func, open_to_write=_open_to_write)
     try:
         return func(args, settings)
     except ValidationError as exc:

@@ -23,7 +23,9 @@ that no module imports another in a circle):
 ``views``
     answers and entities as dictionaries, RDF exports and BODS;
 ``drawing``
-    ownership charts and exposure maps.
+    ownership charts and exposure maps;
+``reports``
+    reports over a whole register: every asset answered at once.
 
 Nothing here knows HTTP: :mod:`longarm.api` maps the errors of
 :mod:`longarm.graph.base.errors` to status codes, once. See ``docs/architecture.md``.
@@ -32,4 +34,4 @@ Nothing here knows HTTP: :mod:`longarm.api` maps the errors of
 __all__ = ["WINGS"]
 
 #: The subpackages, lowest first: each may import only those before it.
-WINGS = ("base", "text", "store", "projection", "engine", "write", "imports", "sparql", "views", "drawing")
+WINGS = ("base", "text", "store", "projection", "engine", "write", "imports", "sparql", "views", "drawing", "reports")

@@ -6,13 +6,16 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import bods_fixtures
 import pyoxigraph as ox
 import pytest
 
 from longarm.api.cli import main
 from longarm.graph.base.errors import ImportRefusedError, UnknownReferenceError
 from longarm.graph.engine.gaps import GapKind
+from longarm.graph.engine.ownership import ownership_chain
 from longarm.graph.engine.reach import Answer, compel
+from longarm.graph.imports.bods import read
 from longarm.graph.imports.importer import import_files, import_graph, list_imports, remove_import
 from longarm.graph.projection.cache import projection_for
 from longarm.graph.store.embedded import Store
@@ -170,3 +173,24 @@ def test_a_register_package_is_hashed_whole_and_imported_once(store: Store) -> N
     first = import_files(store, "dora", [DORA], skip_bad=True, today=TODAY)
     assert import_files(store, "dora", [DORA], skip_bad=True, today=TODAY).status == "unchanged"
     assert first.files[0]["name"] == "register" and int(first.files[0]["size"]) > 0  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("case", [c for c in bods_fixtures.list_cases() if not c.startswith("invalid/")])
+def test_every_bods_pack_case_imports_and_its_ownership_shows_in_chains(
+    store: Store, tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each case of the standard's pack (PyPI bods-v04-fixtures) imports; each stake read is a link of a chain."""
+
+    fixture = bods_fixtures.load(case)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(fixture.statements), encoding="utf-8")
+    stakes = [r for r in read([path]) if getattr(r, "kind", None) in ("shareholding", "voting-rights")]
+    report = import_files(store, "bods", [path], skip_bad=True, today=TODAY)  # an undisclosed party: a problem
+    assert report.status == "imported" and report.counts["entities"] > 0
+    p = projection_for(store)
+    source = str(entity_iri("source", f"import-{report.id}"))
+    imported = [i for i in p.interests.values() if source in i.sources]
+    assert len(imported) == len(stakes)
+    for interest in imported:  # each stake is a link of its owned entity's chain, as `longarm chain` shows it
+        links = ownership_chain(p, interest.owned, TODAY)
+        assert any(link.interest.iri == interest.iri for link in links), p.label(interest.owned)

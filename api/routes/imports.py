@@ -85,7 +85,7 @@ def _out(report: ImportReport) -> ImportOut:
         id=report.id,
         format=report.format,
         graph=report.graph,
-        status=report.status,
+        status="imported" if report.status == "imported" else "unchanged",
         files=report.files,
         counts=dict(report.counts),
         merged=report.merged,

@@ -43,7 +43,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +112,7 @@ def _csv_files(path: Path) -> Iterator[tuple[str, io.TextIOBase]]:
 def _read_csv(name: str, lines: io.TextIOBase) -> Iterator[Record | ReportingException]:
     rows = csv.DictReader(lines)
     header = set(rows.fieldnames or ())
+    reader: Callable[[dict[str, str], Where], Iterator[Record | ReportingException]]
     if "Relationship.StartNode.NodeID" in header:
         reader = _relationship
     elif "Exception.Category" in header:

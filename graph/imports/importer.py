@@ -71,7 +71,15 @@ from ..write.commit import write_graphs
 from .gleif import ReportingException
 from .records import DataAssetRecord, Entity, Problem, Relationship, Where
 
-__all__ = ["FORMATS", "ImportReport", "import_files", "import_graph", "list_imports", "remove_import"]
+__all__ = [
+    "FORMATS",
+    "ImportReport",
+    "import_assets",
+    "import_files",
+    "import_graph",
+    "list_imports",
+    "remove_import",
+]
 
 #: The formats and the module of each reader (each has ``read(paths)``).
 FORMATS: dict[str, str] = {
@@ -80,6 +88,7 @@ FORMATS: dict[str, str] = {
     "dora": ".dora",
     "inventory": ".inventory",
     "wikidata": ".wikidata",
+    "bods": ".bods",
 }
 #: Formats whose entity names are legal names (a Wikidata label or an FtM name may be a common name).
 _LEGAL_NAMES = frozenset({"gleif", "dora", "bods"})
@@ -173,6 +182,21 @@ def remove_import(store: Store, import_id: str) -> int:
     return write_graphs(store, remove=[graph]).removed.get(graph, 0)
 
 
+def import_assets(store: Store, import_id: str) -> list[str]:
+    """The IRIs of the data assets the import `import_id` holds, sorted.
+
+    Raises
+    ------
+    UnknownReferenceError
+        If there is no such import.
+    """
+    graph = import_graph(import_id)
+    if graph not in store.named_graphs():
+        raise UnknownReferenceError(import_id, what="import")
+    quads = store.oxigraph.quads_for_pattern(None, _RDF_TYPE, _n(LX.DataAsset), ox.NamedNode(graph))
+    return sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})
+
+
 def list_imports(store: Store) -> list[tuple[str, str]]:
     """``(id, label of its source)`` for each import in the store."""
     prefix = str(graph_iri("import")) + "/"
@@ -181,7 +205,8 @@ def list_imports(store: Store) -> list[tuple[str, str]]:
         if graph.startswith(prefix):
             import_id = graph[len(prefix) :]
             source = ox.NamedNode(str(entity_iri("source", f"import-{import_id}")))
-            labels = [q.object.value for q in store.oxigraph.quads_for_pattern(source, _LABEL, None, None)]
+            quads = store.oxigraph.quads_for_pattern(source, _LABEL, None, None)
+            labels = [q.object.value for q in quads if isinstance(q.object, ox.Literal)]
             out.append((import_id, labels[0] if labels else ""))
     return sorted(out)
 
@@ -239,11 +264,18 @@ class _Index:
         self.incorporated = {k: v for k, v in self._values(store, LX.incorporatedIn, reverse=True).items()}
         self.jurisdictions = set(self._values(store, LX.isoCode, reverse=True))
 
+    def _same_country(self, iri: str, entity: Entity) -> bool:
+        """A registration number names one entity in its country's register only: the countries must agree."""
+        place = self.incorporated.get(iri)
+        if place is None or entity.jurisdiction is None:
+            return False
+        return place.rsplit("/", 1)[-1] == entity.jurisdiction.split("-", 1)[0].upper()
+
     @staticmethod
     def _values(store: Store, prop: object, *, reverse: bool = False) -> dict[str, str]:
         out: dict[str, str] = {}
         for q in store.oxigraph.quads_for_pattern(None, _n(prop), None, None):
-            if isinstance(q.subject, ox.NamedNode):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode | ox.Literal):
                 if reverse:
                     out.setdefault(q.subject.value, q.object.value)
                 else:
@@ -253,7 +285,7 @@ class _Index:
     def find(self, entity: Entity) -> str | None:
         for ident in entity.identifiers:
             found = self.by.get(ident.scheme, {}).get(ident.value)
-            if found is not None:
+            if found is not None and (ident.scheme != "REG" or self._same_country(found, entity)):
                 return found
         return self.by["NAME"].get(entity.name) if entity.name else None
 
@@ -358,7 +390,8 @@ class _Builder:
                 return known
             if found is not None:
                 return found
-        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        # A key is the publisher's own (a BODS recordId "rec-1", an FtM id): unique in its import only.
+        digest = hashlib.sha256(f"{self.report.id}|{key}".encode()).hexdigest()[:16]
         slug = f"lei-{key[4:]}" if key.startswith("lei:") and len(key) == 24 else f"imp-{digest}"
         iri = self.iris[key] = str(entity_iri("org", slug))
         return iri
@@ -562,7 +595,9 @@ def _service(builder: _Builder, a: DataAssetRecord) -> ox.NamedNode | None:
     """The service an asset is hosted on: one the store knows, or one per provider and service type."""
     if a.service is not None:
         return builder._store_ref(a.service, "service", a.where)
-    provider = builder._entity_ref(a.provider, a.where) if a.provider is not None else None
+    if a.provider is None:
+        return None
+    provider = builder._entity_ref(a.provider, a.where)
     if provider is None:
         return None
     s = ox.NamedNode(str(entity_iri("service", _slug(builder.report.id, a.provider, a.service_type or ""))))
