@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,14 +58,42 @@ def cmd_import(
     if args.format is None or not args.files:
         raise InputError("give a FORMAT and FILE arguments, --remove ID or --list")
     store = open_to_write(args, settings)
-    report = import_files(store, args.format, args.files, skip_bad=args.skip_bad, progress=_progress)
+    progress = Progress()
+    try:
+        report = import_files(store, args.format, args.files, skip_bad=args.skip_bad, progress=progress)
+    finally:
+        progress.done()
     print(json.dumps(_as_dict(report), indent=2) if args.json else _summary(report))
     return 0
 
 
-def _progress(records: int) -> None:
-    if sys.stderr.isatty():
-        print(f"\r{records:,} records read", end="", file=sys.stderr, flush=True)
+class Progress:
+    """A progress line on a terminal (standard error) once an import has run a few seconds: records, rate, time.
+
+    Nothing is printed when standard error is not a terminal, nor for an import done
+    within :attr:`after` seconds.
+    """
+
+    def __init__(self, *, after: float = 2.0, stream: Any = None) -> None:
+        self.after = after
+        self.stream = stream if stream is not None else sys.stderr
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, records: int) -> None:
+        elapsed = time.monotonic() - self.start
+        if elapsed < self.after or not self.stream.isatty():
+            return
+        rate = records / elapsed if elapsed else 0.0
+        self.stream.write(f"\r{records:,} records read, {rate:,.0f}/s, {elapsed:,.0f} s  ")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            elapsed = time.monotonic() - self.start
+            self.stream.write(f"\rread in {elapsed:,.1f} s; validating and writing done{' ' * 20}\n")
+            self.stream.flush()
 
 
 def _as_dict(report: ImportReport) -> dict[str, Any]:

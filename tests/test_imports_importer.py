@@ -194,3 +194,29 @@ def test_every_bods_pack_case_imports_and_its_ownership_shows_in_chains(
     for interest in imported:  # each stake is a link of its owned entity's chain, as `longarm chain` shows it
         links = ownership_chain(p, interest.owned, TODAY)
         assert any(link.interest.iri == interest.iri for link in links), p.label(interest.owned)
+
+
+class _Terminal:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("tty", "after", "shown"), [(True, 0.0, True), (False, 0.0, False), (True, 3600.0, False)])
+def test_progress_shows_on_a_terminal_once_an_import_runs_a_while(tty: bool, after: float, shown: bool) -> None:
+    from longarm.api.cli_imports import Progress
+
+    terminal = _Terminal(tty)
+    progress = Progress(after=after, stream=terminal)
+    progress(5_000)
+    progress.done()
+    assert ("5,000 records read" in terminal.text and "/s" in terminal.text) is shown
+    assert terminal.text.endswith("\n") is shown

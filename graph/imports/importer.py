@@ -157,7 +157,7 @@ def import_files(
     builder = _Builder(store, report, today or dt.date.today())
     for i, record in enumerate(read(paths), 1):
         builder.add(record)
-        if progress is not None and i % 10_000 == 0:
+        if progress is not None and i % 1_000 == 0:
             progress(i)
     if report.problems and not skip_bad:
         raise ImportRefusedError(report.problems)
