@@ -220,3 +220,35 @@ def test_progress_shows_on_a_terminal_once_an_import_runs_a_while(tty: bool, aft
     progress.done()
     assert ("5,000 records read" in terminal.text and "/s" in terminal.text) is shown
     assert terminal.text.endswith("\n") is shown
+
+
+def test_an_imported_gleif_chain_changes_an_answer(store: Store, tmp_path: Path) -> None:
+    """A US parent that consolidates the register's provider (GLEIF Level 2) may be compelled: at a lower tier."""
+    consolidator = "5493000EXAMPLECONS12"
+    import_files(store, "dora", [DORA], skip_bad=True, today=TODAY)
+    before, _ = _exposures(store, "F-PAY")
+    (tmp_path / "lei2.csv").write_text(
+        '"LEI","Entity.LegalName","Entity.LegalJurisdiction","Entity.EntityCategory"\n'
+        f'"{consolidator}","Consolidating Parent Inc.","US-DE","GENERAL"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "rr.csv").write_text(
+        '"Relationship.StartNode.NodeID","Relationship.StartNode.NodeIDType","Relationship.EndNode.NodeID",'
+        '"Relationship.EndNode.NodeIDType","Relationship.RelationshipType","Relationship.RelationshipStatus"\n'
+        f'"{ALPHA_LEI}","LEI","{consolidator}","LEI","IS_DIRECTLY_CONSOLIDATED_BY","ACTIVE"\n',
+        encoding="utf-8",
+    )
+    import_files(store, "gleif", [tmp_path / "lei2.csv", tmp_path / "rr.csv"], today=TODAY)
+    after, answer = _exposures(store, "F-PAY")
+    assert not any(label == "Consolidating Parent Inc." for _, label in before)
+    new = after - before
+    assert ("US CLOUD Act / Stored Communications Act", "Consolidating Parent Inc.") in new
+    p = projection_for(store)
+    [exposure] = [
+        e
+        for e in answer.exposures
+        if p.label(e.entity) == "Consolidating Parent Inc." and p.instruments[e.instrument].label.startswith("US CLOUD")
+    ]
+    assert "consolidated accounts" in exposure.explanation
+    assert any(s.predicate == str(LX.consolidatedBy) for s in exposure.path)  # said by the provider, not a node
+    assert exposure.tier != "https://w3id.org/longarm/ontology#Established"

@@ -31,7 +31,7 @@ import datetime as dt
 import hashlib
 from itertools import pairwise
 
-from ...ontology.namespace import LX, split_entity_iri
+from ...ontology.namespace import LX, LXS, split_entity_iri
 from ..base.errors import InputError, UnknownReferenceError
 from ..engine.ownership import DEFAULT_MAX_DEPTH, capital_and_votes, ownership_chain
 from ..engine.reach import Answer, Exposure
@@ -109,6 +109,8 @@ def share_words(p: Projection, interest: Interest) -> tuple[str, ...]:
     >>> share_words(Projection(), Interest("x", capital_min=10.0, capital_max=20.0, votes=25.0))
     ('owns 10–20 %', '25 % of votes')
     """
+    if interest.kind == LXS.consolidatedBy:  # not a stake: the owned one's consolidated accounts
+        return ("consolidates it", "accounting, not ownership")
     capital, votes = capital_and_votes(interest)
     head = f"owns {capital}" if capital else (f"{votes} of votes" if votes else "share unknown")
     more = [p.label(interest.kind)] if interest.kind and interest.kind != _SHARES else []

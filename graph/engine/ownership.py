@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ...ontology.namespace import LX
+from ...ontology.namespace import LX, LXS
 from ..base.errors import InputError
 from ..projection.model import Interest, Projection, valid_at
 
@@ -76,7 +76,7 @@ class Holding:
 
 @dataclass(frozen=True, slots=True)
 class Control:
-    """Why an interest confers control: ``sole``, ``majority``, ``joint`` or ``influence``."""
+    """Why an interest confers control: ``sole``, ``majority``, ``joint``, ``influence`` or ``consolidation``."""
 
     how: str
     interest: Interest
@@ -93,6 +93,11 @@ class ControlChain:
     def joint(self) -> bool:
         """True if any link is joint control (the controller shares control)."""
         return any(link.how == "joint" for link in self.links)
+
+    @property
+    def consolidated(self) -> bool:
+        """True if any link is accounting consolidation: control read from consolidated accounts, not a stake."""
+        return any(link.how == "consolidation" for link in self.links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +184,8 @@ def confers_control(interest: Interest, test: str | None = None, threshold: floa
         return Control("majority", interest)
     if interest.kind == _SOLE:
         return Control("sole", interest)
+    if interest.kind == LXS.consolidatedBy:  # consolidated accounts: control, read from a register
+        return Control("consolidation", interest)
     if interest.kind == _JOINT and test != _MAJORITY:
         return Control("joint", interest)
     if interest.kind in (_VETO, _BOARD) and test in _INFLUENCE_TESTS:
@@ -237,6 +244,18 @@ def controllers(
 def _controllers(
     p: Projection, org: str, as_of: dt.date, test: str | None, threshold: float, max_depth: int
 ) -> Iterator[ControlChain]:
+    """Controllers by stakes and rights first; then those that only accounting consolidation reveals."""
+    found: set[str] = set()
+    for consolidation in (False, True):
+        for chain in _control_walk(p, org, as_of, test, threshold, max_depth, consolidation):
+            if chain.controller not in found:
+                found.add(chain.controller)
+                yield chain
+
+
+def _control_walk(
+    p: Projection, org: str, as_of: dt.date, test: str | None, threshold: float, max_depth: int, consolidation: bool
+) -> Iterator[ControlChain]:
     seen = {org}
     frontier: list[tuple[str, tuple[Control, ...]]] = [(org, ())]
     for _ in range(max_depth):
@@ -244,7 +263,7 @@ def _controllers(
         for node, chain in frontier:
             for h in sorted(_owners(p, node, as_of), key=lambda h: h.owner):
                 control = confers_control(h.interest, test, threshold)
-                if control is None or h.owner in seen:
+                if control is None or h.owner in seen or (control.how == "consolidation" and not consolidation):
                     continue
                 seen.add(h.owner)
                 links = (control, *chain)
@@ -330,11 +349,23 @@ def controllers_of_any(
     [('mid', 'leaf', 1), ('top', 'mid', 2)]
     """
     _check(max_depth)
-    return _controllers_of_any(p, list(targets), as_of, test, threshold, max_depth)
+    targets = list(targets)
+    found = _controllers_of_any(p, targets, as_of, test, threshold, max_depth, consolidation=False)
+    if not any(i.kind == LXS.consolidatedBy for i in p.interests.values()):
+        return found
+    with_consolidation = _controllers_of_any(p, targets, as_of, test, threshold, max_depth, consolidation=True)
+    return {**with_consolidation, **found}  # the way down by stakes and rights where there is one
 
 
 def _controllers_of_any(
-    p: Projection, targets: list[str], as_of: dt.date, test: str | None, threshold: float, max_depth: int
+    p: Projection,
+    targets: list[str],
+    as_of: dt.date,
+    test: str | None,
+    threshold: float,
+    max_depth: int,
+    *,
+    consolidation: bool,
 ) -> dict[str, tuple[str, Interest, int]]:
     found: dict[str, tuple[str, Interest, int]] = {}
     expanded = set(targets)
@@ -343,7 +374,8 @@ def _controllers_of_any(
         nxt = []
         for node in frontier:
             for h in _owners(p, node, as_of):
-                if h.owner in found or confers_control(h.interest, test, threshold) is None:
+                control = confers_control(h.interest, test, threshold)
+                if h.owner in found or control is None or (control.how == "consolidation" and not consolidation):
                     continue
                 found[h.owner] = (node, h.interest, depth)
                 if h.owner not in expanded:

@@ -62,6 +62,7 @@ from .rules import (
     category_evidence,
     category_unknown,
     downgrade,
+    interest_steps,
     location_evidence,
     nexus_evidence,
     stronger,
@@ -321,9 +322,7 @@ class _Inference:
             f"possible hosts of the data: {names}."
         )
         for chain, svc in group:
-            links = [
-                s for c in chain.links for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
-            ]
+            links = [s for c in chain.links for s in interest_steps(c.interest)]
             self._service(svc, [lead, *links], None, cap=LIKELY)
 
     def _may_hold(self, svc_iri: str) -> bool:
@@ -662,11 +661,13 @@ class _Inference:
                     if chain.joint:
                         tier = downgrade(tier)
                         notes.append("control is joint, shared with other owners")
-                    links = [
-                        s
-                        for c in chain.links
-                        for s in _interest_steps(c.interest.iri, c.interest.owner, c.interest.owned)
-                    ]
+                    if chain.consolidated:
+                        tier = downgrade(tier)
+                        notes.append(
+                            "control is read from consolidated accounts (lx:consolidatedBy, as GLEIF records it), "
+                            "not from a stated share or right"
+                        )
+                    links = [s for c in chain.links for s in interest_steps(c.interest)]
                     basis = [custody.basis, Basis.CONTROL_VIA_OWNERSHIP, *c_nexus.basis]
                     self._keep(
                         best,
@@ -876,10 +877,6 @@ _NEXUS: Memo[tuple[str, str, dt.date], Evidence | None] = Memo("nexus evidence")
 _CATEGORY: Memo[tuple[str, str, dt.date], Evidence | None] = Memo("category evidence")
 _RULES: Memo[tuple[str, dt.date], dict[str, list[Rule]]] = Memo("rules in force by kind")
 _CUSTOMERS: Memo[tuple[()], frozenset[str]] = Memo("customers")
-
-
-def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:
-    return [Step(interest, LXS.owner, owner, interest), Step(interest, LXS.owned, owned, interest)]
 
 
 def _period(fact: Dated) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "category_unknown",
     "check_instrument",
     "downgrade",
+    "interest_steps",
     "location_evidence",
     "nexus_evidence",
     "temporal_status",
@@ -426,7 +427,7 @@ def _subsidiary_in(p: Projection, org: str, area: str, as_of: dt.date) -> list[S
     node, depth = org, found[2]
     for _ in range(depth):  # follow the index down: exactly `depth` links to the subsidiary
         child, interest, _d = index[node]
-        steps += _interest_steps(interest.iri, interest.owner, interest.owned)
+        steps += interest_steps(interest)
         node = child
     where = _org_in(p, node, "incorporatedIn", p.orgs[node].incorporated, area)
     return None if where is None else [*steps, *where]
@@ -452,8 +453,13 @@ def _controllers_of_companies_in(p: Projection, area: str, as_of: dt.date) -> di
     return controllers_of_any(p, targets, as_of, max_depth=6)
 
 
-def _interest_steps(interest: str, owner: str, owned: str) -> list[Step]:
-    return [Step(interest, LXS.owner, owner, interest), Step(interest, LXS.owned, owned, interest)]
+def interest_steps(interest: Interest) -> list[Step]:
+    """The steps an interest adds to a path: owner and owned of an interest node, or, for accounting
+    consolidation (not a node of its own), the owned organization's ``lx:consolidatedBy``."""
+    if interest.kind == LXS.consolidatedBy:
+        return [Step(interest.owned, LXS.consolidatedBy, interest.owner, interest.owned)]
+    i = interest.iri
+    return [Step(i, LXS.owner, interest.owner, i), Step(i, LXS.owned, interest.owned, i)]
 
 
 # ---------------------------------------------------------------------- data location

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -47,6 +48,7 @@ __all__ = [
     "Rule",
     "Service",
     "SourceRef",
+    "consolidation_key",
     "date_uncertain",
     "iri",
     "valid_at",
@@ -109,6 +111,9 @@ class Org(Dated):
     headquarters: frozenset[str] = frozenset()
     establishments: frozenset[str] = frozenset()
     branch_of: str | None = None
+    #: Accounting-consolidation parents (``lx:consolidatedBy``, as GLEIF gives them): each is
+    #: also an interest of the projection, keyed by :func:`consolidation_key`, of kind ``consolidatedBy``.
+    consolidated_by: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
     aliases: list[str] = field(default_factory=list)
     lei: str | None = None
@@ -327,6 +332,15 @@ class Projection:
         """Sources of a fact as shown to users, newest first."""
         refs = [self.sources.get(i) or SourceRef(i, self.label(i), None, None) for i in iris]
         return sorted(refs, key=lambda r: (r.date or "", r.label), reverse=True)
+
+
+def consolidation_key(child: str, parent: str) -> str:
+    """The key of the interest that stands for "`child` is consolidated by `parent`" (not a node of the store).
+
+    >>> consolidation_key("https://e.org/a", "https://e.org/b")
+    'https://e.org/a#consolidated-by-1c56484659bd'
+    """
+    return f"{child}#consolidated-by-{hashlib.sha256(parent.encode()).hexdigest()[:12]}"
 
 
 def iri(kind: str, slug: str) -> str:

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 from ...ontology.namespace import LX
 from ..base.acyclic import making_acyclic_objects
 from ..store.embedded import Store, fact_graphs
-from .model import ControlEpoch, Projection
+from .model import ControlEpoch, Projection, consolidation_key
 from .reader import ProjectionReader, Rows, term_key
 
 __all__ = ["patched_projection"]
@@ -163,6 +163,10 @@ def _merge(old: Projection, fresh: Projection, touched: set[str]) -> Projection:
             loose.add(key)
             if org.branch_of:
                 branches.discard(org.branch_of, key)
+            for parent in org.consolidated_by:  # its consolidation interests go with it
+                interests.pop(consolidation_key(key, parent), None)
+                graph.remove_edge(parent, key, consolidation_key(key, parent))
+                loose.add(parent)
         interest = interests.pop(key, None)
         if interest is not None:
             graph.remove_edge(interest.owner, interest.owned, key)

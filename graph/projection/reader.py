@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ...ontology.namespace import DCTERMS, LX, SKOS
+from ...ontology.namespace import DCTERMS, LX, LXS, SKOS
 from ..base.acyclic import making_acyclic_objects
 from ..base.dates import date_window
 from ..store.embedded import Store, fact_graphs
@@ -42,6 +42,7 @@ from .model import (
     Rule,
     Service,
     SourceRef,
+    consolidation_key,
 )
 
 __all__ = ["ProjectionReader", "Rows", "build_projection", "store_rows", "term_key"]
@@ -189,6 +190,7 @@ class ProjectionReader:
             self.values(LX.hasEstablishmentIn),
         )
         branch = self.single(LX.branchOf)
+        consolidated = self.values(LX.consolidatedBy)
         cats = self.values(LX.subjectCategory)
         lei = self.single(LX.lei)
         wd = self.single(LX.wikidata)
@@ -202,6 +204,7 @@ class ProjectionReader:
                 headquarters=self.frozen(hq.get(s)),
                 establishments=self.frozen(est.get(s)),
                 branch_of=branch.get(s),
+                consolidated_by=self.frozen(consolidated.get(s)),
                 categories=self.frozen(cats.get(s)),
                 aliases=alt.get(s, _NO_VALUES),
                 lei=lei.get(s),
@@ -253,6 +256,12 @@ class ProjectionReader:
             dated(i)
             interests[s] = i
             add_edge(owner, owned, key=s)
+        for org in p.orgs.values():  # accounting consolidation: control evidence of its own kind
+            for parent in sorted(org.consolidated_by):
+                key = consolidation_key(org.iri, parent)
+                how = LXS.consolidatedBy
+                interests[key] = Interest(key, sources=org.sources, owner=parent, owned=org.iri, kind=how)
+                add_edge(parent, org.iri, key=key)
 
         # regions and services
         for s, vs in self.values(LX.locatedIn).items():

@@ -50,7 +50,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from ...ontology.namespace import DCTERMS, LX, PREFIXES
+from ...ontology.namespace import DCTERMS, LX, LXS, PREFIXES
 from ..base.dates import date_window
 from ..base.errors import InputError, UnknownReferenceError
 from ..engine.ownership import capital_and_votes
@@ -84,6 +84,7 @@ _RELATIONS = (
             ("headquarteredIn", "headquarters"),
             ("hasEstablishmentIn", "establishments"),
             ("branchOf", "branch_of"),
+            ("consolidatedBy", "consolidated_by"),
         ),
     ),
     (
@@ -241,6 +242,8 @@ class _Builder:
                     for target in [value] if isinstance(value, str) else sorted(value or ()):
                         edge(fact.iri, target, relation)
         for i in p.interests.values():
+            if i.kind == LXS.consolidatedBy:
+                continue  # the owned organization's lx:consolidatedBy relation, above: not an interest node
             edge(i.owner, i.owned, "interest", i, key=i.iri, label=interest_words(p, i), **self.shares(i))
         for c in p.contracts.values():
             for grant in c.grants:

@@ -34,12 +34,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ...ontology.namespace import split_entity_iri
+from ...ontology.namespace import LXS, split_entity_iri
 from ..engine.gaps import Gap
 from ..engine.ownership import ChainLink, share_phrase
 from ..engine.reach import DESCRIBED, Answer, Exposure
 from ..engine.rules import Step
-from ..projection.model import Projection
+from ..projection.model import Interest, Projection
 
 __all__ = [
     "answer_to_dict",
@@ -258,7 +258,7 @@ def chain_to_dict(p: Projection, org: str, as_of: dt.date, direction: str, links
                 "depth": link.depth,
                 "owner": entity_ref(p, link.interest.owner),
                 "owned": entity_ref(p, link.interest.owned),
-                "kind": p.label(link.interest.kind),
+                "kind": _kind(p, link.interest),
                 "share_of_capital": link.interest.capital,
                 "share_of_votes": link.interest.votes,
                 "bounds": {
@@ -274,7 +274,8 @@ def chain_to_dict(p: Projection, org: str, as_of: dt.date, direction: str, links
                 "from_text": link.interest.from_text,
                 "until_text": link.interest.until_text,
                 "confidence": p.label(link.interest.confidence) if link.interest.confidence else None,
-                "interest": link.interest.iri,
+                # accounting consolidation is said by the owned organization (lx:consolidatedBy), not by a node
+                "interest": None if link.interest.kind == LXS.consolidatedBy else link.interest.iri,
                 "caveats": link.interest.caveats,
                 "sources": [
                     {"id": s.iri, "label": s.label, "date": s.date, "url": s.url}
@@ -284,6 +285,10 @@ def chain_to_dict(p: Projection, org: str, as_of: dt.date, direction: str, links
             for link in links
         ],
     }
+
+
+def _kind(p: Projection, interest: Interest) -> str:
+    return "accounting consolidation" if interest.kind == LXS.consolidatedBy else p.label(interest.kind)
 
 
 def chain_to_text(data: dict[str, Any]) -> str:
