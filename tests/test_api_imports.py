@@ -76,3 +76,13 @@ def test_refusals_write_nothing(
     if status == 400 and said and "LEI" in said:
         assert r.json()["detail"]["problems"] == ["lei2.csv:5: LEI check digits do not verify: '969500EXAMPLECHLD155'"]
     assert client.get(f"{V1}/imports").json()["imports"] == []
+
+
+def test_the_report_of_an_import(client: TestClient) -> None:
+    template = Path(__file__).resolve().parent.parent / "api" / "static" / "inventory-template.csv"
+    made = _post(client, "inventory.csv", template.read_bytes(), format="inventory").json()
+    report = client.get(f"{V1}/imports/{made['id']}/report", params={"as_of": "2026-06-01"}).json()
+    assert report["totals"]["assets"] == 3 and {a["label"] for a in report["assets"]} >= {"Payroll records"}
+    page = client.get(f"{V1}/imports/{made['id']}/report", params={"format": "html", "as_of": "2026-06-01"})
+    assert page.headers["content-type"].startswith("text/html") and page.text.count("<svg") == 3
+    assert client.get(f"{V1}/imports/0123456789abcdef/report").status_code == 404

@@ -17,7 +17,7 @@ from longarm.graph.store.embedded import Store
 from longarm.graph.store.loading import load_bundled
 from longarm.ontology.namespace import entity_iri
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "docs" / "templates" / "inventory.csv"
+TEMPLATE = Path(__file__).resolve().parent.parent / "api" / "static" / "inventory-template.csv"
 HEADER = ",".join(COLUMNS)
 
 

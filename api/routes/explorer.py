@@ -15,6 +15,7 @@ and a Content-Security-Policy that allows only this origin and no inline script.
 ``/explore/asset/{slug}``          who can compel access to a stored asset
 ``/explore/instrument/{slug}``     what a legal instrument reaches
 ``/explore/check``                 who can compel access to a described asset
+``/explore/import``                import a register or ownership data, and its report
 ``/explore/sparql``                SPARQL with example queries
 ``/static/{name}``                 the styles and scripts
 =================================  ===============================================
@@ -57,8 +58,9 @@ _TYPES: Final = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".csv": "text/csv; charset=utf-8",  # the inventory template
 }
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(css|js|svg)$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(css|js|svg|csv)$")
 _BASE_META = '<meta name="longarm-id-base" content="">'
 _EXISTS = "SELECT ?node WHERE { ?node ?p ?o } LIMIT 1"
 
@@ -79,6 +81,7 @@ PAGES: Final = {
     "index.html": _Page("home", "longarm — who can compel access to this data?", ("home.js",), "/", search=False),
     "check.html": _Page("check", "Check an asset — longarm", ("answer.js", "check.js"), "/explore/check"),
     "sparql.html": _Page("sparql", "SPARQL — longarm", ("sparql.js",), "/explore/sparql"),
+    "import.html": _Page("import", "Import a register — longarm", ("import.js",), "/explore/import"),
     "entity.html": _Page("entity", "Entity — longarm", ("entity.js",)),
     "asset.html": _Page("asset", "Who can compel access — longarm", ("answer.js", "asset.js")),
     "instrument.html": _Page("instrument", "Legal instrument — longarm", ("answer.js", "instrument.js")),
@@ -178,6 +181,11 @@ def explore() -> Response:
 @router.get("/explore/check", response_class=HTMLResponse)
 def check() -> Response:
     return _shell("check.html")
+
+
+@router.get("/explore/import", response_class=HTMLResponse)
+def import_page() -> Response:
+    return _shell("import.html")
 
 
 @router.get("/explore/sparql", response_class=HTMLResponse)

@@ -8,16 +8,26 @@ validated, all or nothing unless ``skip_bad``, the same file again changing noth
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 
 from ...graph.base.errors import InputError
-from ...graph.imports.importer import FORMATS, ImportReport, import_files, list_imports, remove_import
+from ...graph.imports.importer import (
+    FORMATS,
+    ImportReport,
+    import_assets,
+    import_files,
+    list_imports,
+    remove_import,
+)
+from ...graph.projection.cache import projection_for
+from ...graph.reports.register import register_report, report_csv, report_html, report_json, report_markdown
 from ...graph.store.embedded import Store
 from ..deps import StoreDep, WriteTokenDep
 from ..models import DeleteOut, ImportOut, ImportsOut, errors
@@ -74,6 +84,36 @@ def delete_import(
 ) -> DeleteOut:
     removed = remove_import(store, import_id)
     return DeleteOut(graph=import_id, triples_removed=removed, refreshed_exposures=None)
+
+
+_MEDIA = {"json": "application/json", "html": "text/html", "csv": "text/csv", "md": "text/markdown"}
+
+
+@router.get(
+    "/imports/{import_id}/report",
+    responses=errors(404),
+    summary="Who can compel access, for every asset of an import (an inventory or a DORA register)",
+    description="One row per asset (verdict, instruments by tier, compellable entities, mitigations, gaps), "
+    "totals per instrument and provider, the incomplete answers and why; as JSON, one offline HTML file with "
+    "each asset's exposure map, CSV or Markdown (`format`).",
+)
+def get_import_report(
+    store: StoreDep,
+    import_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")],
+    format: Annotated[Literal["json", "html", "csv", "md"], Query()] = "json",
+    as_of: Annotated[dt.date | None, Query(description="default: today")] = None,
+    mode: Annotated[Literal["strict", "practical"], Query()] = "strict",
+) -> Response:
+    assets = import_assets(store, import_id)
+    p = projection_for(store)
+    report = register_report(p, assets, as_of or dt.date.today(), mode, title=f"Import {import_id}")
+    body = {
+        "json": lambda: report_json(p, report),
+        "html": lambda: report_html(p, report),
+        "csv": lambda: report_csv(report),
+        "md": lambda: report_markdown(report),
+    }[format]()
+    return Response(body, media_type=_MEDIA[format])
 
 
 def _import(store: Store, fmt: str, path: Path, skip_bad: bool) -> ImportReport:

@@ -1,6 +1,6 @@
 """An inventory of data assets: a CSV file, one asset a row, naming hosts and places the store knows.
 
-The template, with an example, is ``docs/templates/inventory.csv``. Its columns:
+The template, with an example, is ``api/static/inventory-template.csv``. Its columns:
 
 ``id``
     the asset's identifier in the inventory (unique; required);

@@ -56,6 +56,10 @@ def _missing() -> str | None:
     return None
 
 
+TOKEN = "browser-t0k"
+INVENTORY = Path(__file__).resolve().parents[2] / "api" / "static" / "inventory-template.csv"
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server on the bundled dataset: ``longarm serve`` in a subprocess."""
@@ -70,6 +74,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "LONGARM_STORE": str(home / "store"),
         "LONGARM_HOST": "127.0.0.1",
         "LONGARM_PORT": str(port),
+        "LONGARM_WRITE_TOKEN": TOKEN,  # the import page writes
     }
     code = "import sys; from longarm.api.cli import main; sys.exit(main(['serve']))"
     log = home / "server.log"
@@ -278,6 +283,25 @@ def test_check_a_described_asset(page: Any, base: str) -> None:
     assert "Microsoft Corporation" in css(page, "#content").text  # a dependency, not a custodian
     assert "EU e-Evidence Regulation" in chart(page, "the exposure map").get_attribute("textContent")
     shot(page, "07-check-bleu")
+
+
+def test_import_a_register_and_read_its_report(page: Any, base: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    page.get(base + "/explore/import")
+    Select(css(page, "#format")).select_by_value("inventory")
+    css(page, "#file").send_keys(str(INVENTORY))
+    css(page, "#token").send_keys(TOKEN)
+    page.execute_script("document.getElementById('as_of').value = '2026-06-01'")
+    css(page, "#import button[type=submit]").click()
+    until(page, lambda d: css(d, "#status").text.startswith("Import "), "the report")
+    assert "3 assets answered on 1 June 2026" in css(page, "#status").text
+    rows = {r.find_element("css selector", "th").text: r.text for r in css_all(page, "tr.register-row")}
+    assert set(rows) == {"Payroll records", "Customer records", "Staff e-mail"}
+    assert all("exposed" in text for text in rows.values())
+    report = css(page, "#content a[href*='format=html']").get_attribute("href")
+    assert report.startswith(base + "/api/v1/imports/")
+    shot(page, "09-import-inventory")
 
 
 def test_sparql_page_runs_an_example(page: Any, base: str) -> None:
