@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "bench_args",
         nargs=argparse.REMAINDER,
-        help="'compel', 'sparql', 'rest' or 'write' and its options (--help for them)",
+        help="'compel', 'sparql', 'rest', 'write' or 'import' and its options (--help for them)",
     )
     p.set_defaults(func=cmd_bench)
 
@@ -402,7 +402,7 @@ def _export_format(output: Path | None) -> str:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     rest = list(args.bench_args)
-    names = ("compel", "sparql", "rest", "write")
+    names = ("compel", "sparql", "rest", "write", "import")
     if not rest or rest[0] not in names:
         raise InputError(f"usage: longarm bench {{{','.join(names)}}} [options]; try 'longarm bench compel --help'")
     # The benchmark stack is not needed elsewhere: imported here.
@@ -412,6 +412,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from ..benchmarks.rest import main as bench_main
     elif rest[0] == "write":
         from ..benchmarks.write import main as bench_main
+    elif rest[0] == "import":
+        from ..benchmarks.imports import main as bench_main
     else:
         from ..benchmarks.compel import main as bench_main
 

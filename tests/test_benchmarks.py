@@ -206,3 +206,15 @@ def test_bench_write_reports_two_sizes_side_by_side(tmp_path: Path, capsys: pyte
     reports = json.loads(capsys.readouterr().out)
     assert [r["orgs"] for r in reports] == [30, 60] and all("load_s" not in r for r in reports)
     assert all(r["upload"]["triples"] == 200 and r["small_write_s"]["n"] == 2 for r in reports)
+
+
+def test_bench_import_imports_each_kind_in_a_process_of_its_own(capsys: pytest.CaptureFixture[str]) -> None:
+    from longarm.benchmarks import imports as bench_import
+    from longarm.graph.imports.gleif import lei_is_valid
+
+    assert all(lei_is_valid(bench_import.lei(n)) for n in (0, 7, 123_456, 9_999_999))
+    assert bench_import.main(["--entities", "60", "--bods", "40", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    runs = {r["format"]: r for r in report["runs"]}
+    assert runs["gleif"]["records"] == 60 + 50 and runs["bods"]["records"] == 40
+    assert all(r["triples"] > 0 and r["peak_mb"] > 0 and r["records_per_s"] > 0 for r in runs.values())
