@@ -164,7 +164,7 @@ def test_a_dora_register_is_answered_and_a_gleif_import_completes_it(store: Stor
     assert import_files(store, "gleif", [lei2], today=TODAY).merged == 1
     found, answer = _exposures(store, "F-PAY")
     cloud_act = [label for instrument, label in found if instrument.startswith("US CLOUD Act")]
-    assert cloud_act == [PARENT_LEI]  # the parent, in the US now, controls the provider
+    assert cloud_act == ["Parent Holdings Inc."]  # the parent, named and in the US now, controls the provider
     assert not any(g.kind is GapKind.JURISDICTION_UNKNOWN and PARENT_LEI in g.message for g in answer.gaps)
     assert any(g.kind is GapKind.CATEGORY_UNKNOWN for g in answer.gaps)  # a register's "ICT service" has no category
 
@@ -252,3 +252,36 @@ def test_an_imported_gleif_chain_changes_an_answer(store: Store, tmp_path: Path)
     assert "consolidated accounts" in exposure.explanation
     assert any(s.predicate == str(LX.consolidatedBy) for s in exposure.path)  # said by the provider, not a node
     assert exposure.tier != "https://w3id.org/longarm/ontology#Established"
+
+
+def test_a_register_whose_providers_parent_is_unknown_is_incomplete_until_gleif_names_its_country(
+    store: Store, tmp_path: Path
+) -> None:
+    """A Swiss provider storing in Switzerland: nothing reaches it, but its ultimate parent's place is unknown."""
+    swiss, parent, bank = "5067000EXAMPLESWIS43", "5493000EXAMPLEUSPA34", "9695000EXAMPLEBANK03"
+    reports = tmp_path / "register" / "reports"
+    reports.mkdir(parents=True)
+    (reports / "b_05.01.csv").write_text(
+        "c0010,c0020,c0030,c0040,c0050,c0060,c0070,c0080,c0090,c0100,c0110,c0120\n"
+        f"{swiss},LEI,,,Swiss Hosting AG,,legal person,CH,CHF,1000,{parent},LEI\n",
+        encoding="utf-8",
+    )
+    (reports / "b_02.02.csv").write_text(
+        "c0010,c0020,c0030,c0040,c0050,c0060,c0070,c0080,c0090,c0100,c0110,c0120,c0130,c0140,c0150,c0160,c0170,c0180\n"
+        f"CTR-9,{bank},{swiss},LEI,F-ARCHIVE,S09,2024-01-01,,,30,30,CH,CH,true,CH,CH,,\n",
+        encoding="utf-8",
+    )
+    (reports / "b_05.02.csv").write_text("c0010,c0020,c0030,c0040,c0050,c0060,c0070\n", encoding="utf-8")
+    import_files(store, "dora", [tmp_path / "register"], today=TODAY)
+    found, answer = _exposures(store, "F-ARCHIVE")
+    assert answer.verdict.value == "incomplete" and not found
+    assert any(g.kind is GapKind.JURISDICTION_UNKNOWN and parent in g.message for g in answer.gaps)
+    (tmp_path / "lei2.csv").write_text(
+        '"LEI","Entity.LegalName","Entity.LegalJurisdiction","Entity.EntityCategory"\n'
+        f'"{parent}","Swiss Hosting Parent Inc.","US-DE","GENERAL"\n',
+        encoding="utf-8",
+    )
+    import_files(store, "gleif", [tmp_path / "lei2.csv"], today=TODAY)
+    found, answer = _exposures(store, "F-ARCHIVE")
+    assert answer.verdict.value == "exposed"
+    assert ("US CLOUD Act / Stored Communications Act", "Swiss Hosting Parent Inc.") in found

@@ -195,10 +195,14 @@ class ProjectionReader:
         lei = self.single(LX.lei)
         wd = self.single(LX.wikidata)
         subs_rec, owners_rec = self.single(LX.subsidiariesRecorded), self.single(LX.ownersRecorded)
+        legal = self.single(LX.legalName)
         for s in types[str(LX.Organization)]:
+            label = p.labels.get(s, s)
+            if label in (lei.get(s), wd.get(s)) and s in legal:  # known by its code in one source, named in another
+                label = p.labels[s] = legal[s]
             org = Org(
                 s,
-                label=p.labels.get(s, s),
+                label=label,
                 kind=kind.get(s),
                 incorporated=self.frozen(inc.get(s)),
                 headquarters=self.frozen(hq.get(s)),
