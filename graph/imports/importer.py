@@ -176,9 +176,7 @@ def remove_import(store: Store, import_id: str) -> int:
     UnknownReferenceError
         If there is no such import.
     """
-    graph = import_graph(import_id)
-    if graph not in store.named_graphs():
-        raise UnknownReferenceError(import_id, what="import")
+    graph = _existing(store, import_id)
     return write_graphs(store, remove=[graph]).removed.get(graph, 0)
 
 
@@ -190,11 +188,17 @@ def import_assets(store: Store, import_id: str) -> list[str]:
     UnknownReferenceError
         If there is no such import.
     """
+    graph = ox.NamedNode(_existing(store, import_id))
+    quads = store.oxigraph.quads_for_pattern(None, _RDF_TYPE, _n(LX.DataAsset), graph)
+    return sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})
+
+
+def _existing(store: Store, import_id: str) -> str:
+    """The graph of the import `import_id`; UnknownReferenceError if the store holds no such import."""
     graph = import_graph(import_id)
     if graph not in store.named_graphs():
         raise UnknownReferenceError(import_id, what="import")
-    quads = store.oxigraph.quads_for_pattern(None, _RDF_TYPE, _n(LX.DataAsset), ox.NamedNode(graph))
-    return sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})
+    return graph
 
 
 def list_imports(store: Store) -> list[tuple[str, str]]:
