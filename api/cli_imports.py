@@ -25,7 +25,7 @@ from ..graph.imports.importer import FORMATS, ImportReport, import_files, list_i
 from ..graph.store.embedded import Store
 from .settings import Settings
 
-__all__ = ["add_import_parser", "cmd_import"]
+__all__ = ["Progress", "add_import_parser", "cmd_import", "count_lines"]
 
 
 def add_import_parser(sub: Any) -> None:
@@ -58,7 +58,7 @@ def cmd_import(
     if args.format is None or not args.files:
         raise InputError("give a FORMAT and FILE arguments, --remove ID or --list")
     store = open_to_write(args, settings)
-    progress = Progress()
+    progress = Progress("records read", total=count_lines(args.files) if args.format != "dora" else None)
     try:
         report = import_files(store, args.format, args.files, skip_bad=args.skip_bad, progress=progress)
     finally:
@@ -68,32 +68,63 @@ def cmd_import(
 
 
 class Progress:
-    """A progress line on a terminal (standard error) once an import has run a few seconds: records, rate, time.
+    """A progress line on a terminal (standard error) once a task has run a few seconds.
 
-    Nothing is printed when standard error is not a terminal, nor for an import done
-    within :attr:`after` seconds.
+    It shows how many `what` are done, the rate and the time spent, and, when the `total`
+    is known, the share done and the time left. Nothing is printed when standard error is
+    not a terminal, nor for a task done within `after` seconds.
+
+    >>> import io
+    >>> class Tty(io.StringIO):
+    ...     def isatty(self) -> bool:
+    ...         return True
+    >>> out = Tty()
+    >>> progress = Progress("assets", total=200, after=0.0, stream=out)
+    >>> progress(50); progress.done()
+    >>> "50 of 200 assets (25 %)" in out.getvalue() and "left" in out.getvalue()
+    True
     """
 
-    def __init__(self, *, after: float = 2.0, stream: Any = None) -> None:
-        self.after = after
+    def __init__(self, what: str = "records", *, total: int | None = None, after: float = 2.0, stream: Any = None):
+        self.what, self.total, self.after = what, total, after
         self.stream = stream if stream is not None else sys.stderr
         self.start = time.monotonic()
         self.shown = False
 
-    def __call__(self, records: int) -> None:
+    def __call__(self, done: int) -> None:
         elapsed = time.monotonic() - self.start
         if elapsed < self.after or not self.stream.isatty():
             return
-        rate = records / elapsed if elapsed else 0.0
-        self.stream.write(f"\r{records:,} records read, {rate:,.0f}/s, {elapsed:,.0f} s  ")
+        rate = done / elapsed if elapsed else 0.0
+        if self.total and done <= self.total:
+            left = (self.total - done) / rate if rate else 0.0
+            share = 100 * done // self.total
+            line = f"{done:,} of {self.total:,} {self.what} ({share} %), {rate:,.0f}/s, {left:,.0f} s left"
+        else:
+            line = f"{done:,} {self.what}, {rate:,.0f}/s, {elapsed:,.0f} s"
+        self.stream.write(f"\r{line}  ")
         self.stream.flush()
         self.shown = True
 
     def done(self) -> None:
         if self.shown:
-            elapsed = time.monotonic() - self.start
-            self.stream.write(f"\rread in {elapsed:,.1f} s; validating and writing done{' ' * 20}\n")
+            self.stream.write(f"\rdone in {time.monotonic() - self.start:,.1f} s{' ' * 60}\n")
             self.stream.flush()
+
+
+def count_lines(paths: list[Path]) -> int | None:
+    """The records of line-per-record files (CSV, JSON Lines) to come: their lines less each header; None otherwise.
+
+    Counted in blocks of bytes: about a second a gigabyte. Archives and folders are not counted.
+    """
+    total = 0
+    for path in paths:
+        if not path.is_file() or path.suffix.lower() not in (".csv", ".jsonl", ".json", ".ndjson"):
+            return None
+        with path.open("rb") as stream:
+            lines = sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+        total += lines - (1 if path.suffix.lower() == ".csv" else 0)
+    return total
 
 
 def _as_dict(report: ImportReport) -> dict[str, Any]:

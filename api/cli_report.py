@@ -26,6 +26,7 @@ from ..graph.imports.inventory import looks_like_inventory
 from ..graph.projection.cache import projection_for
 from ..graph.reports.register import register_report, report_csv, report_html, report_json, report_markdown
 from ..graph.store.embedded import Store
+from .cli_imports import Progress
 from .settings import Settings
 
 __all__ = ["add_report_parser", "cmd_report"]
@@ -70,7 +71,11 @@ def cmd_report(
     p = projection_for(store)
     if args.all:
         assets = sorted(p.assets)
-    report = register_report(p, assets, args.as_of or dt.date.today(), args.mode, title=title)
+    progress = Progress("assets answered", total=len(assets))
+    try:
+        report = register_report(p, assets, args.as_of or dt.date.today(), args.mode, title=title, progress=progress)
+    finally:
+        progress.done()
     fmt = args.format or (_FORMATS.get(args.output.suffix.lower()) if args.output else None) or "md"
     text = {
         "html": lambda: report_html(p, report),

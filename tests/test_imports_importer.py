@@ -218,7 +218,7 @@ def test_progress_shows_on_a_terminal_once_an_import_runs_a_while(tty: bool, aft
     progress = Progress(after=after, stream=terminal)
     progress(5_000)
     progress.done()
-    assert ("5,000 records read" in terminal.text and "/s" in terminal.text) is shown
+    assert ("5,000 records" in terminal.text and "/s" in terminal.text) is shown
     assert terminal.text.endswith("\n") is shown
 
 
@@ -285,3 +285,14 @@ def test_a_register_whose_providers_parent_is_unknown_is_incomplete_until_gleif_
     found, answer = _exposures(store, "F-ARCHIVE")
     assert answer.verdict.value == "exposed"
     assert ("US CLOUD Act / Stored Communications Act", "Swiss Hosting Parent Inc.") in found
+
+
+def test_the_records_to_come_are_counted_for_line_files_only(tmp_path: Path) -> None:
+    from longarm.api.cli_imports import count_lines
+
+    (tmp_path / "a.csv").write_text("h\n1\n2\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("{}\n{}\n", encoding="utf-8")
+    (tmp_path / "c.zip").write_bytes(b"PK")
+    assert count_lines([tmp_path / "a.csv", tmp_path / "b.jsonl"]) == 4
+    assert count_lines([tmp_path / "a.csv", tmp_path / "c.zip"]) is None
+    assert count_lines([tmp_path]) is None

@@ -32,7 +32,7 @@ import html
 import io
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,10 +85,23 @@ class RegisterReport:
 
 
 def register_report(
-    p: Projection, assets: Sequence[str], as_of: dt.date, mode: str = "strict", *, title: str = "Register"
+    p: Projection,
+    assets: Sequence[str],
+    as_of: dt.date,
+    mode: str = "strict",
+    *,
+    title: str = "Register",
+    progress: Callable[[int], None] | None = None,
 ) -> RegisterReport:
-    """Answer for every asset of `assets` (IRIs of the projection) on `as_of` in `mode`, and sum up."""
-    rows = [_row(p, asset, compel(p, asset, as_of, mode)) for asset in assets]
+    """Answer for every asset of `assets` (IRIs of the projection) on `as_of` in `mode`, and sum up.
+
+    `progress`, if given, is called with the number of assets answered so far, every hundred.
+    """
+    rows = []
+    for n, asset in enumerate(assets, 1):
+        rows.append(_row(p, asset, compel(p, asset, as_of, mode)))
+        if progress is not None and n % 100 == 0:
+            progress(n)
     totals: Counter[str] = Counter(assets=len(rows))
     per_instrument: dict[str, Counter[str]] = {}
     per_provider: dict[str, Counter[str]] = {}
