@@ -1,6 +1,6 @@
 """The longarm engine, in wings that each import only the wings below them.
 
-From the bottom up (:data:`WINGS`; ``tests/test_import_graph.py`` checks the order and
+From the bottom up (:data:`WINGS`; ``tests/test_layering.py`` checks the order and
 that no module imports another in a circle):
 
 ``base``
