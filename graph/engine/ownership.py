@@ -32,6 +32,7 @@ from typing import Literal
 
 from ...ontology.namespace import LX, LXS
 from ..base.errors import InputError
+from ..base.memo import Memo
 from ..projection.model import Interest, Projection, valid_at
 
 __all__ = [
@@ -246,7 +247,7 @@ def _controllers(
 ) -> Iterator[ControlChain]:
     """Controllers by stakes and rights first; then those that only accounting consolidation reveals."""
     found: set[str] = set()
-    for consolidation in (False, True):
+    for consolidation in (False, True) if has_consolidation(p) else (False,):
         for chain in _control_walk(p, org, as_of, test, threshold, max_depth, consolidation):
             if chain.controller not in found:
                 found.add(chain.controller)
@@ -274,6 +275,14 @@ def _control_walk(
         frontier = nxt
 
 
+def has_consolidation(p: Projection) -> bool:
+    """True if any organization of `p` has an accounting-consolidation parent (looked for once per projection)."""
+    return _CONSOLIDATED.get(p, (), lambda: any(i.kind == LXS.consolidatedBy for i in p.interests.values()))
+
+
+_CONSOLIDATED: Memo[tuple[()], bool] = Memo("has consolidation")
+
+
 def ultimate_controllers(
     p: Projection, org: str, as_of: dt.date, *, threshold: float = 50.0, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> list[ControlChain]:
@@ -298,8 +307,25 @@ def subsidiaries(
     threshold: float = 50.0,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[ControlChain]:
-    """Every entity `org` controls, directly or through controlled entities (chains top first)."""
+    """Every entity `org` controls, directly or through controlled entities (chains top first).
+
+    Chains of stakes and rights come first; a company reached only through accounting
+    consolidation comes after them, with that chain.
+    """
     _check(max_depth)
+    out: list[ControlChain] = []
+    found: set[str] = set()
+    for consolidation in (False, True) if has_consolidation(p) else (False,):
+        for chain in _subsidiary_walk(p, org, as_of, test, threshold, max_depth, consolidation):
+            if chain.controller not in found:
+                found.add(chain.controller)
+                out.append(chain)
+    return out
+
+
+def _subsidiary_walk(
+    p: Projection, org: str, as_of: dt.date, test: str | None, threshold: float, max_depth: int, consolidation: bool
+) -> list[ControlChain]:
     out = []
     seen = {org}
     frontier: list[tuple[str, tuple[Control, ...]]] = [(org, ())]
@@ -308,7 +334,7 @@ def subsidiaries(
         for node, chain in frontier:
             for h in _holdings(p, node, as_of):
                 control = confers_control(h.interest, test, threshold)
-                if control is None or h.owned in seen:
+                if control is None or h.owned in seen or (control.how == "consolidation" and not consolidation):
                     continue
                 seen.add(h.owned)
                 links = (*chain, control)
@@ -351,7 +377,7 @@ def controllers_of_any(
     _check(max_depth)
     targets = list(targets)
     found = _controllers_of_any(p, targets, as_of, test, threshold, max_depth, consolidation=False)
-    if not any(i.kind == LXS.consolidatedBy for i in p.interests.values()):
+    if not has_consolidation(p):
         return found
     with_consolidation = _controllers_of_any(p, targets, as_of, test, threshold, max_depth, consolidation=True)
     return {**with_consolidation, **found}  # the way down by stakes and rights where there is one
