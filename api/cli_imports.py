@@ -63,7 +63,7 @@ def cmd_import(
         report = import_files(store, args.format, args.files, skip_bad=args.skip_bad, progress=progress)
     finally:
         progress.done()
-    print(json.dumps(_as_dict(report), indent=2) if args.json else _summary(report))
+    print(json.dumps(report.as_dict(), indent=2) if args.json else _summary(report))
     return 0
 
 
@@ -125,21 +125,6 @@ def count_lines(paths: list[Path]) -> int | None:
             lines = sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
         total += lines - (1 if path.suffix.lower() == ".csv" else 0)
     return total
-
-
-def _as_dict(report: ImportReport) -> dict[str, Any]:
-    return {
-        "id": report.id,
-        "format": report.format,
-        "graph": report.graph,
-        "status": report.status,
-        "files": report.files,
-        "counts": dict(report.counts),
-        "merged": report.merged,
-        "triples": report.triples,
-        "conflicts": report.conflicts,
-        "problems": [{"where": str(p.where), "reason": p.reason} for p in report.problems],
-    }
 
 
 def _summary(report: ImportReport) -> str:

@@ -24,7 +24,7 @@ from ..graph.imports.dora import looks_like_dora
 from ..graph.imports.importer import import_assets, import_files
 from ..graph.imports.inventory import looks_like_inventory
 from ..graph.projection.cache import projection_for
-from ..graph.reports.register import register_report, report_csv, report_html, report_json, report_markdown
+from ..graph.reports.register import register_report, render_report
 from ..graph.store.embedded import Store
 from .cli_imports import Progress
 from .settings import Settings
@@ -77,12 +77,7 @@ def cmd_report(
     finally:
         progress.done()
     fmt = args.format or (_FORMATS.get(args.output.suffix.lower()) if args.output else None) or "md"
-    text = {
-        "html": lambda: report_html(p, report),
-        "csv": lambda: report_csv(report),
-        "json": lambda: report_json(p, report),
-        "md": lambda: report_markdown(report),
-    }[fmt]()
+    text = render_report(p, report, fmt)
     if args.output is None:
         sys.stdout.write(text)
     else:

@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..graph.imports.records import with_lei_check_digits
+
 __all__ = ["main", "run"]
 
 TARGETS = {"records_per_s": 50_000.0, "peak_mb_at_1m": 2048.0, "first_answer_s_at_1m": 60.0}
@@ -44,13 +46,11 @@ _AS_OF = dt.date(2026, 6, 1)
 def lei(n: int) -> str:
     """A valid LEI (ISO 17442 check digits) made from `n`: 5493 then 14 characters, then the check digits.
 
-    >>> from longarm.graph.imports.gleif import lei_is_valid
+    >>> from longarm.graph.imports.records import lei_is_valid
     >>> lei(7), lei_is_valid(lei(7))
     ('549300SYNTH000000794', True)
     """
-    base = f"5493{'00SYNTH':0<7}{n:07d}"[:18]
-    check = 98 - int("".join(str(int(c, 36)) for c in base + "00")) % 97
-    return f"{base}{check:02d}"
+    return with_lei_check_digits(f"549300SYNTH{n:07d}")
 
 
 def _gleif(folder: Path, count: int) -> tuple[Path, Path]:

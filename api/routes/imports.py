@@ -27,7 +27,7 @@ from ...graph.imports.importer import (
     remove_import,
 )
 from ...graph.projection.cache import projection_for
-from ...graph.reports.register import register_report, report_csv, report_html, report_json, report_markdown
+from ...graph.reports.register import register_report, render_report
 from ...graph.store.embedded import Store
 from ..deps import StoreDep, WriteTokenDep
 from ..models import DeleteOut, ImportOut, ImportsOut, errors
@@ -66,7 +66,7 @@ async def post_import(
                 out.write(chunk)
         report = await run_in_threadpool(_import, store, format, path, skip_bad)
     response.status_code = 201 if report.status == "imported" else 200
-    return _out(report)
+    return ImportOut.model_validate(report.as_dict())
 
 
 @router.get("/imports", summary="The imports in the store, with the label of each one's source")
@@ -107,29 +107,8 @@ def get_import_report(
     assets = import_assets(store, import_id)
     p = projection_for(store)
     report = register_report(p, assets, as_of or dt.date.today(), mode, title=f"Import {import_id}")
-    body = {
-        "json": lambda: report_json(p, report),
-        "html": lambda: report_html(p, report),
-        "csv": lambda: report_csv(report),
-        "md": lambda: report_markdown(report),
-    }[format]()
-    return Response(body, media_type=_MEDIA[format])
+    return Response(render_report(p, report, format), media_type=_MEDIA[format])
 
 
 def _import(store: Store, fmt: str, path: Path, skip_bad: bool) -> ImportReport:
     return import_files(store, fmt, [path], skip_bad=skip_bad)
-
-
-def _out(report: ImportReport) -> ImportOut:
-    return ImportOut(
-        id=report.id,
-        format=report.format,
-        graph=report.graph,
-        status="imported" if report.status == "imported" else "unchanged",
-        files=report.files,
-        counts=dict(report.counts),
-        merged=report.merged,
-        triples=report.triples,
-        conflicts=report.conflicts,
-        problems=[{"where": str(p.where), "reason": p.reason} for p in report.problems],
-    )

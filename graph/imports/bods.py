@@ -151,7 +151,7 @@ from pathlib import Path
 from typing import IO
 
 from ..base.dates import date_window
-from .records import Entity, EntityKind, Identifier, Problem, Record, RelationKind, Relationship, Where
+from .records import Entity, EntityKind, Identifier, Problem, Record, RelationKind, Relationship, Where, lei_is_valid
 
 __all__ = ["FORMAT", "read"]
 
@@ -211,7 +211,6 @@ _RECORD_TYPES = frozenset({"entity", "person", "relationship"})
 _RECORD_STATUSES = frozenset({"new", "updated", "closed"})
 _SHARE_FIELDS = ("exact", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _COUNTRY = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")
-_LEI = re.compile(r"[0-9A-Z]{18}[0-9]{2}")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 #: RFC 3339 full-date or date-time (an offset-less time is taken as given).
@@ -667,7 +666,7 @@ def _identifier(s: _Statement, item: object, path: str, *, person: bool) -> Iden
     if person:
         return None  # passports, tax and identity card numbers are not recorded
     if scheme.upper() == "XI-LEI":
-        if _lei_verifies(value.upper()):
+        if lei_is_valid(value.upper()):
             return Identifier("LEI", value.upper())
         s.problem(f"{path}.id", f"LEI check digits do not verify: {value!r}")
         return None
@@ -679,11 +678,6 @@ def _identifier(s: _Statement, item: object, path: str, *, person: bool) -> Iden
 
 def _plain(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _lei_verifies(lei: str) -> bool:
-    """Whether `lei` is 20 characters whose ISO 17442 (ISO 7064 MOD 97-10) check digits verify."""
-    return bool(_LEI.fullmatch(lei)) and int("".join(str(int(c, 36)) for c in lei)) % 97 == 1
 
 
 # ------------------------------------------------------------------------------- relationships

@@ -118,7 +118,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .records import Entity, EntityKind, Identifier, Problem, Record, RelationKind, Relationship, Where
+from .records import Entity, EntityKind, Identifier, Problem, Record, RelationKind, Relationship, Where, lei_is_valid
 
 __all__ = ["FORMAT", "read"]
 
@@ -145,7 +145,6 @@ _GLEIF_KINDS: dict[str, RelationKind] = {
 _COUNTRY = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")
 #: FtM country codes shaped like ISO 3166 that are not a country or subdivision.
 _NOT_COUNTRIES = frozenset({"ZZ"})
-_LEI = re.compile(r"[0-9A-Z]{18}[0-9]{2}")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.+\-Z]*)?")
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
@@ -333,7 +332,7 @@ def _entity(line: _Line) -> Entity:
         return Entity(line.key, line.where, name, kind, identifiers=tuple(dict.fromkeys(identifiers)))
     for value in line.values("leiCode"):
         lei = value.upper()
-        if _lei_verifies(lei):
+        if lei_is_valid(lei):
             identifiers.append(Identifier("LEI", lei))
         else:
             line.problem(f"leiCode {value!r} is not an LEI whose check digits verify; left out", "leiCode")
@@ -465,15 +464,6 @@ def _date(text: str) -> str | None:
     except ValueError:
         return None
     return "-".join(p for p in (year, month, day) if p)
-
-
-def _lei_verifies(lei: str) -> bool:
-    """Whether `lei` is 20 characters whose ISO 17442 (ISO 7064 mod 97-10) check digits verify.
-
-    >>> _lei_verifies("5493001KJTIIGC8Y1R12"), _lei_verifies("5493001KJTIIGC8Y1R13")
-    (True, False)
-    """
-    return bool(_LEI.fullmatch(lei)) and int("".join(str(int(c, 36)) for c in lei)) % 97 == 1
 
 
 def _normal_role(role: str) -> str:

@@ -47,7 +47,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Entity, EntityKind, Identifier, Problem, Record, RelationKind, Relationship, Where
+from .records import (
+    Entity,
+    EntityKind,
+    Identifier,
+    Problem,
+    Record,
+    RelationKind,
+    Relationship,
+    Where,
+    lei_is_valid,
+)
 
 __all__ = ["FORMAT", "ReportingException", "lei_is_valid", "read"]
 
@@ -77,17 +87,6 @@ class ReportingException:
     entity: str
     category: str
     reasons: tuple[str, ...]
-
-
-def lei_is_valid(lei: str) -> bool:
-    """True if `lei` is 20 characters whose ISO 17442 check digits verify (ISO 7064 MOD 97-10).
-
-    >>> lei_is_valid("969500EXAMPLE0000180"), lei_is_valid("969500EXAMPLE0000181"), lei_is_valid("short")
-    (True, False, False)
-    """
-    if len(lei) != 20 or not lei.isalnum() or not lei.isascii() or lei != lei.upper() or not lei[18:].isdigit():
-        return False
-    return int("".join(str(int(c, 36)) for c in lei)) % 97 == 1
 
 
 def read(paths: Sequence[Path]) -> Iterator[Record | ReportingException]:

@@ -122,6 +122,21 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     triples: int = 0
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (``longarm import --json``, ``POST /api/v1/imports``)."""
+        return {
+            "id": self.id,
+            "format": self.format,
+            "graph": self.graph,
+            "status": self.status,
+            "files": self.files,
+            "counts": dict(self.counts),
+            "merged": self.merged,
+            "triples": self.triples,
+            "conflicts": self.conflicts,
+            "problems": [{"where": str(p.where), "reason": p.reason} for p in self.problems],
+        }
+
 
 def import_graph(import_id: str) -> str:
     """The named graph of the import `import_id`."""
@@ -307,7 +322,7 @@ class _Builder:
         self.referenced: dict[str, str] = {}  # keys named by relationships, with a label should they stay unread
         self.read: set[str] = set()  # keys read as entities
         self.remap: dict[str, str] = {}  # IRIs minted for a key, then found to be the store's
-        self.pairs = self._interest_pairs(store)
+        self.pairs: dict[tuple[str, str], list[str]] | None = None  # read at the first interest, if any
         self.today = today
         self.projection: Projection | None = None  # read only when a record names what the store knows
         self._source()
@@ -544,6 +559,8 @@ class _Builder:
             self._t(s, LX.caveat, _en("The source states control without its means or a share."))
         self._t(s, DCTERMS.source, self.source)
         self._t(s, LX.confidence, _n(LX.Secondary))
+        if self.pairs is None:
+            self.pairs = self._interest_pairs(self.store)
         others = self.pairs.get((owner.value, owned.value))
         if others:
             self.report.conflicts.append(

@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +43,8 @@ __all__ = [
     "RelationKind",
     "Relationship",
     "Where",
+    "lei_is_valid",
+    "with_lei_check_digits",
 ]
 
 #: What kind of party an entity is; "organization" when the source does not say.
@@ -176,3 +179,27 @@ class Problem:
 
 #: What a reader yields.
 Record = Entity | Relationship | DataAssetRecord | Problem
+
+_LEI = re.compile(r"[0-9A-Z]{18}[0-9]{2}")
+
+
+def lei_is_valid(lei: str) -> bool:
+    """True if `lei` is 20 characters whose ISO 17442 check digits verify (ISO 7064 MOD 97-10).
+
+    >>> lei_is_valid("969500EXAMPLE0000180"), lei_is_valid("969500EXAMPLE0000181"), lei_is_valid("short")
+    (True, False, False)
+    """
+    return bool(_LEI.fullmatch(lei)) and _mod97(lei) == 1
+
+
+def with_lei_check_digits(base: str) -> str:
+    """The LEI made of an 18-character `base` and its check digits (synthetic data, fixtures).
+
+    >>> with_lei_check_digits("969500EXAMPLE00001")
+    '969500EXAMPLE0000180'
+    """
+    return f"{base}{98 - _mod97(base + '00'):02d}"
+
+
+def _mod97(code: str) -> int:
+    return int("".join(str(int(c, 36)) for c in code)) % 97

@@ -40,10 +40,13 @@ __all__ = [
 ]
 
 
+#: A projection built in at least this many seconds is saved as the store's snapshot.
+SNAPSHOT_AFTER_S = 2.0
+
 _CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Projection]] = weakref.WeakKeyDictionary()
 
 
-def projection_for(store: Store, *, snapshot_after: float = 2.0) -> Projection:
+def projection_for(store: Store, *, snapshot_after: float = SNAPSHOT_AFTER_S) -> Projection:
     """The projection of `store`, made again only when the store has changed.
 
     Three ways, cheapest first:
@@ -164,7 +167,7 @@ def refresh_if_kept(store: Store) -> bool:
     """
     if store not in _CACHE:
         return False
-    _up_to_date(store, 2.0, wait=True)
+    _up_to_date(store, SNAPSHOT_AFTER_S, wait=True)
     return True
 
 

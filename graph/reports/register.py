@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..base.errors import InputError
 from ..drawing.charts import exposure_svg
 from ..engine.reach import Answer, compel
 from ..engine.rules import Tier
@@ -46,6 +47,7 @@ __all__ = [
     "AssetRow",
     "RegisterReport",
     "register_report",
+    "render_report",
     "report_csv",
     "report_html",
     "report_json",
@@ -282,6 +284,19 @@ def report_html(p: Projection, report: RegisterReport) -> str:
 
 def _counts(counts: Counter[str]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def render_report(p: Projection, report: RegisterReport, fmt: str) -> str:
+    """The report in `fmt`: ``json``, ``html``, ``csv`` or ``md``."""
+    if fmt == "json":
+        return report_json(p, report)
+    if fmt == "html":
+        return report_html(p, report)
+    if fmt == "csv":
+        return report_csv(report)
+    if fmt == "md":
+        return report_markdown(report)
+    raise InputError(f"unknown report format {fmt!r}; known: json, html, csv, md")
 
 
 def _anchor(iri: str) -> str:
