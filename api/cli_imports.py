@@ -16,9 +16,10 @@ import argparse
 import json
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..graph.base.errors import InputError
 from ..graph.imports.importer import FORMATS, ImportReport, import_files, list_imports, remove_import
@@ -59,10 +60,20 @@ def cmd_import(
         raise InputError("give a FORMAT and FILE arguments, --remove ID or --list")
     store = open_to_write(args, settings)
     progress = Progress("records read", total=count_lines(args.files) if args.format != "dora" else None)
+    checked = Progress("buckets of statements validated and written")
+
+    def checking(done: int, total: int) -> None:
+        progress.done()  # the records are all read: the line is finished
+        checked.total = total
+        checked(done)
+
     try:
-        report = import_files(store, args.format, args.files, skip_bad=args.skip_bad, progress=progress)
+        report = import_files(
+            store, args.format, args.files, skip_bad=args.skip_bad, progress=progress, checking=checking
+        )
     finally:
         progress.done()
+        checked.done()
     print(json.dumps(report.as_dict(), indent=2) if args.json else _summary(report))
     return 0
 
@@ -107,24 +118,68 @@ class Progress:
         self.shown = True
 
     def done(self) -> None:
+        """End the line, if one was shown (once: later calls do nothing)."""
         if self.shown:
-            self.stream.write(f"\rdone in {time.monotonic() - self.start:,.1f} s{' ' * 60}\n")
+            self.stream.write(f"\r{self.what}: done in {time.monotonic() - self.start:,.1f} s{' ' * 60}\n")
             self.stream.flush()
+            self.shown = False
+        self.after = float("inf")
 
 
 def count_lines(paths: list[Path]) -> int | None:
-    """The records of line-per-record files (CSV, JSON Lines) to come: their lines less each header; None otherwise.
+    """The records to come in line-per-record files: their lines less each header; None when that cannot be told.
 
-    Counted in blocks of bytes: about a second a gigabyte. Archives and folders are not counted.
+    CSV files (also in a zip archive: its CSV members, read through) and JSON Lines files
+    (``.jsonl``, ``.ndjson``, and ``.json`` files whose first line is a whole object) are
+    counted, in blocks of bytes: about a second a gigabyte. A JSON array, a folder or
+    another archive is not: the progress line then shows no time left.
     """
     total = 0
     for path in paths:
-        if not path.is_file() or path.suffix.lower() not in (".csv", ".jsonl", ".json", ".ndjson"):
+        suffix = path.suffix.lower()
+        if not path.is_file():
             return None
-        with path.open("rb") as stream:
-            lines = sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
-        total += lines - (1 if path.suffix.lower() == ".csv" else 0)
+        if suffix == ".zip":
+            counted = _zipped_csv_lines(path)
+            if counted is None:
+                return None
+            total += counted
+        elif suffix == ".json" and not _json_lines(path):
+            return None
+        elif suffix in (".csv", ".jsonl", ".json", ".ndjson"):
+            with path.open("rb") as stream:
+                total += _newlines(stream) - (1 if suffix == ".csv" else 0)
+        else:
+            return None
     return total
+
+
+def _newlines(stream: BinaryIO) -> int:
+    return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+
+
+def _zipped_csv_lines(path: Path) -> int | None:
+    """The lines of the CSV members of a zip archive, less their headers; None if it holds none or is not one."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    total += _newlines(stream) - 1
+    except (zipfile.BadZipFile, OSError):
+        return None
+    return total if members else None
+
+
+def _json_lines(path: Path) -> bool:
+    """True if the first line of `path` is a whole JSON object (JSON Lines), not the start of an array."""
+    with path.open("rb") as stream:
+        first = stream.readline(1 << 20).strip()
+    try:
+        return first.startswith(b"{") and isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def _summary(report: ImportReport) -> str:

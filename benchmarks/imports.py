@@ -150,7 +150,7 @@ def _import_in_child(store_dir: str, fmt: str, paths: list[str], records: int, h
     store = Store.open(store_dir)
     projection_for(store)  # a server's projection, kept: the import patches it or has it rebuilt
     start = time.perf_counter()
-    report = import_files(store, fmt, [Path(p) for p in paths])
+    report = import_files(store, fmt, [Path(p) for p in paths], refresh=False)
     took = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
@@ -172,11 +172,15 @@ def _import_in_child(store_dir: str, fmt: str, paths: list[str], records: int, h
 
 
 def run(entities: int, bods: int) -> dict[str, Any]:
-    """Write the synthetic files, import each kind in a fresh process; return the report."""
+    """Write the synthetic files, import each kind in a fresh process; return the report (files then deleted)."""
+    with tempfile.TemporaryDirectory(prefix="longarm-bench-import-") as temp:
+        return _run(Path(temp), entities, bods)
+
+
+def _run(folder: Path, entities: int, bods: int) -> dict[str, Any]:
     from ..graph.store.embedded import Store
     from ..graph.store.loading import load_bundled
 
-    folder = Path(tempfile.mkdtemp(prefix="longarm-bench-import-"))
     level1, level2 = _gleif(folder, entities)
     statements = _bods(folder, bods)
     report: dict[str, Any] = {"entities": entities, "bods": bods, "targets": TARGETS, "runs": []}

@@ -287,12 +287,22 @@ def test_a_register_whose_providers_parent_is_unknown_is_incomplete_until_gleif_
     assert ("US CLOUD Act / Stored Communications Act", "Swiss Hosting Parent Inc.") in found
 
 
-def test_the_records_to_come_are_counted_for_line_files_only(tmp_path: Path) -> None:
+def test_the_records_to_come_are_counted_for_line_files_and_zipped_csv(tmp_path: Path) -> None:
+    import zipfile
+
     from longarm.api.cli_imports import count_lines
 
     (tmp_path / "a.csv").write_text("h\n1\n2\n", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text("{}\n{}\n", encoding="utf-8")
-    (tmp_path / "c.zip").write_bytes(b"PK")
+    (tmp_path / "lines.json").write_text('{"a": 1}\n{"a": 2}\n{"a": 3}\n', encoding="utf-8")
+    (tmp_path / "array.json").write_text('[\n  {"a": 1},\n  {"a": 2}\n]\n', encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "g.zip", "w") as archive:
+        archive.writestr("lei2.csv", "h\n1\n2\n3\n")
+        archive.writestr("README.txt", "not counted\n")
+    (tmp_path / "bad.zip").write_bytes(b"PK")
     assert count_lines([tmp_path / "a.csv", tmp_path / "b.jsonl"]) == 4
-    assert count_lines([tmp_path / "a.csv", tmp_path / "c.zip"]) is None
+    assert count_lines([tmp_path / "a.csv", tmp_path / "g.zip"]) == 5
+    assert count_lines([tmp_path / "lines.json"]) == 3
+    assert count_lines([tmp_path / "array.json"]) is None  # a pretty-printed array: its lines are not records
+    assert count_lines([tmp_path / "a.csv", tmp_path / "bad.zip"]) is None
     assert count_lines([tmp_path]) is None

@@ -111,7 +111,7 @@ def _csv_files(path: Path) -> Iterator[tuple[str, io.TextIOBase]]:
 def _read_csv(name: str, lines: io.TextIOBase) -> Iterator[Record | ReportingException]:
     rows = csv.DictReader(lines)
     header = set(rows.fieldnames or ())
-    reader: Callable[[dict[str, str], Where], Iterator[Record | ReportingException]]
+    reader: Callable[[dict[str, str], Where, _Columns], Iterator[Record | ReportingException]]
     if "Relationship.StartNode.NodeID" in header:
         reader = _relationship
     elif "Exception.Category" in header:
@@ -121,11 +121,36 @@ def _read_csv(name: str, lines: io.TextIOBase) -> Iterator[Record | ReportingExc
     else:
         yield Problem(Where(name, line=1), "not a GLEIF Golden Copy file (Level 1, Level 2 or reporting exceptions)")
         return
+    columns = _Columns.of(sorted(header))
     for row in rows:
-        yield from reader(row, Where(name, line=rows.line_num))
+        yield from reader(row, Where(name, line=rows.line_num), columns)
 
 
-def _entity(row: dict[str, str], where: Where) -> Iterator[Record]:
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The columns of a file whose names are numbered (other names, exception reasons), found once per file."""
+
+    other_names: list[str]
+    reasons: list[str]
+
+    @classmethod
+    def of(cls, header: list[str]) -> _Columns:
+        return cls(
+            [k for k in header if _OTHER_NAME.fullmatch(k)], [k for k in header if k.startswith("Exception.Reason")]
+        )
+
+
+_PERIODS = [
+    (f"Relationship.Period.{n}.periodType", f"Relationship.Period.{n}.startDate", f"Relationship.Period.{n}.endDate")
+    for n in range(1, 6)
+]
+_QUANTIFIERS = [
+    (f"Relationship.Quantifiers.{n}.QuantifierUnits", f"Relationship.Quantifiers.{n}.QuantifierAmount")
+    for n in range(1, 6)
+]
+
+
+def _entity(row: dict[str, str], where: Where, columns: _Columns) -> Iterator[Record]:
     lei = (row.get("LEI") or "").strip()
     if not lei_is_valid(lei):
         yield Problem(where, f"LEI check digits do not verify: {lei!r}")
@@ -141,7 +166,7 @@ def _entity(row: dict[str, str], where: Where) -> Iterator[Record]:
     )
     if number:
         ids.append(Identifier("REG", number.strip(), register=(authority or None)))
-    others = tuple(v.strip() for k, v in sorted(row.items()) if _OTHER_NAME.fullmatch(k) and v and v.strip())
+    others = tuple(v.strip() for v in map(row.get, columns.other_names) if v and v.strip())
     yield Entity(
         key=f"lei:{lei}",
         where=where,
@@ -156,7 +181,7 @@ def _entity(row: dict[str, str], where: Where) -> Iterator[Record]:
     )
 
 
-def _relationship(row: dict[str, str], where: Where) -> Iterator[Record]:
+def _relationship(row: dict[str, str], where: Where, columns: _Columns) -> Iterator[Record]:
     kind_text = (row.get("Relationship.RelationshipType") or "").strip()
     if kind_text in _FUNDS:
         return
@@ -194,32 +219,29 @@ def _relationship(row: dict[str, str], where: Where) -> Iterator[Record]:
 
 def _relationship_period(row: dict[str, str]) -> tuple[str | None, str | None]:
     """The dates of the period slot whose type is RELATIONSHIP_PERIOD (slot 1 is often the accounting period)."""
-    for slot in range(1, 6):
-        if (row.get(f"Relationship.Period.{slot}.periodType") or "").strip() == "RELATIONSHIP_PERIOD":
-            start = (row.get(f"Relationship.Period.{slot}.startDate") or "")[:10] or None
-            end = (row.get(f"Relationship.Period.{slot}.endDate") or "")[:10] or None
-            return start, end
+    for kind, start, end in _PERIODS:
+        if (row.get(kind) or "").strip() == "RELATIONSHIP_PERIOD":
+            return (row.get(start) or "")[:10] or None, (row.get(end) or "")[:10] or None
     return None, None
 
 
 def _percentage(row: dict[str, str]) -> float | None:
-    for slot in range(1, 6):
-        units = (row.get(f"Relationship.Quantifiers.{slot}.QuantifierUnits") or "").strip()
-        amount = (row.get(f"Relationship.Quantifiers.{slot}.QuantifierAmount") or "").strip()
-        if units == "PERCENTAGE" and amount:
+    for units, amount in _QUANTIFIERS:
+        text = (row.get(amount) or "").strip()
+        if text and (row.get(units) or "").strip() == "PERCENTAGE":
             try:
-                value = float(amount)
+                value = float(text)
             except ValueError:
                 return None
             return value if 0 <= value <= 100 else None
     return None
 
 
-def _exception(row: dict[str, str], where: Where) -> Iterator[Record | ReportingException]:
+def _exception(row: dict[str, str], where: Where, columns: _Columns) -> Iterator[Record | ReportingException]:
     lei = (row.get("LEI") or "").strip()
     if not lei_is_valid(lei):
         yield Problem(where, f"LEI check digits do not verify: {lei!r}")
         return
     category = (row.get("Exception.Category") or "").strip()
-    reasons = tuple(v.strip() for k, v in sorted(row.items()) if k.startswith("Exception.Reason") and v and v.strip())
+    reasons = tuple(v.strip() for v in map(row.get, columns.reasons) if v and v.strip())
     yield ReportingException(f"repex:{lei}:{category}", where, f"lei:{lei}", category, reasons)

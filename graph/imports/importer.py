@@ -1,9 +1,11 @@
 """Importing files: records read by a format's reader, merged with what the store knows, written as one graph.
 
-:func:`import_files` reads the files with the reader of their format, turns the records
-into RDF and writes them through the one write path
-(:func:`~longarm.graph.write.commit.write_graphs`: validated, one transaction) into a named
-graph of their own, ``…/graph/import/<id>``. The id is made from the format and the files'
+:func:`import_files` reads the files with the reader of their format, record by record,
+and spools the statements it makes of them to disk (:mod:`~longarm.graph.imports.spool`);
+they are validated bucket by bucket and written in one bulk write
+(:mod:`~longarm.graph.imports.staging`: all or nothing, also across a crash) into a named
+graph of their own, ``…/graph/import/<id>``. Memory follows the number of entities, never
+the number of statements. The id is made from the format and the files'
 SHA-256, so importing the same files again changes nothing, and :func:`remove_import`
 takes the whole import out again.
 
@@ -49,8 +51,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,14 +66,17 @@ import pyoxigraph as ox
 from ...ontology.namespace import DCTERMS, LX, SKOS, entity_iri, graph_iri
 from ..base.dates import date_window
 from ..base.errors import ImportRefusedError, InputError, ResolutionError, UnknownReferenceError
+from ..engine.materialise import refresh_exposures
 from ..engine.resolve import resolve
-from ..projection.cache import projection_for
+from ..projection.cache import projection_for, refresh_if_kept
 from ..projection.model import Projection
 from ..store.embedded import Store
-from ..store.loading import Document
+from ..store.loading import recorded_digest
 from ..write.commit import write_graphs
 from .gleif import ReportingException
 from .records import DataAssetRecord, Entity, Problem, Relationship, Where
+from .spool import Spool, buckets_for
+from .staging import write_spool
 
 __all__ = [
     "FORMATS",
@@ -97,13 +104,31 @@ _ASSUMED_COMPANY = "The source does not say what kind of organization this is: t
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class _Terms:
+    """The terms of a namespace as Oxigraph nodes, each made once (rdflib resolves a name at every use)."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(str(self._namespace[name]))
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+_LX, _DC, _SKOS = _Terms(LX), _Terms(DCTERMS), _Terms(SKOS)
 _KINDS = {
-    "company": LX.Company,
-    "organization": LX.Company,  # taken as a company: marked lx:Assumed, with a caveat
-    "person": LX.NaturalPerson,
-    "state": LX.State,
-    "public-body": LX.PublicBody,
-    "branch": LX.Branch,
+    "company": _LX.Company,
+    "organization": _LX.Company,  # taken as a company: marked lx:Assumed, with a caveat
+    "person": _LX.NaturalPerson,
+    "state": _LX.State,
+    "public-body": _LX.PublicBody,
+    "branch": _LX.Branch,
 }
 
 
@@ -151,8 +176,18 @@ def import_files(
     skip_bad: bool = False,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    checking: Callable[[int, int], None] | None = None,
+    refresh: bool = True,
 ) -> ImportReport:
     """Import `paths` in format `fmt` into a graph of their own (see the module docstring).
+
+    The engine's projection, if the process keeps one, takes the import in before this
+    returns (patched, or rebuilt once for a large import), unless `refresh` is false: the
+    first answer then pays for it.
+
+    `progress` is called with the number of records read so far (every thousand), then
+    `checking` with the buckets of statements validated and their number (see
+    :mod:`~longarm.graph.imports.staging`).
 
     Raises
     ------
@@ -169,18 +204,44 @@ def import_files(
     files = [_file_info(p) for p in paths]
     digest = hashlib.sha256(" ".join([fmt, *sorted(str(f["sha256"]) for f in files)]).encode()).hexdigest()
     report = ImportReport(digest[:16], fmt, import_graph(digest[:16]), files)
-    builder = _Builder(store, report, today or dt.date.today())
-    for i, record in enumerate(read(paths), 1):
-        builder.add(record)
-        if progress is not None and i % 1_000 == 0:
-            progress(i)
-    if report.problems and not skip_bad:
-        raise ImportRefusedError(report.problems)
-    triples = builder.finish()
-    report.triples = len(triples)
-    result = write_graphs(store, [Document(f"{fmt} import {report.id}", report.graph, triples, digest)])
-    report.status = "unchanged" if not result.report.changed else "imported"
+    if recorded_digest(store, report.graph) == digest:
+        report.status = "unchanged"  # the same files again: the store holds them already
+        return report
+    spool = Spool(_spool_folder(store), buckets=buckets_for(sum(int(str(f["size"])) for f in files)))
+    try:
+        builder = _Builder(store, report, today or dt.date.today(), spool)
+        for i, record in enumerate(read(paths), 1):
+            builder.add(record)
+            if progress is not None and i % 1_000 == 0:
+                progress(i)
+        if report.problems and not skip_bad:
+            raise ImportRefusedError(report.problems)
+        builder.finish()
+        with store.write_lock:  # validated while it is written: other writers wait, readers do not
+            if recorded_digest(store, report.graph) == digest:
+                report.status = "unchanged"
+                return report
+            check = write_spool(
+                store,
+                spool,
+                report.graph,
+                name=f"{fmt} import {report.id}",
+                digest=digest,
+                merged=builder.known,
+                progress=None if checking is None else lambda done: checking(done, spool.count),
+            )
+            refresh_exposures(store)
+    finally:
+        spool.remove()
+    report.triples = check.triples
+    if refresh:
+        refresh_if_kept(store)  # outside the lock: other writers go on
     return report
+
+
+def _spool_folder(store: Store) -> Path:
+    """Where an import is spooled: beside an on-disk store (its file system), else the system's temporary folder."""
+    return store.path.parent if store.path is not None else Path(tempfile.gettempdir())
 
 
 def remove_import(store: Store, import_id: str) -> int:
@@ -259,6 +320,12 @@ def _n(term: object) -> ox.NamedNode:
     return term if isinstance(term, ox.NamedNode) else ox.NamedNode(str(term))
 
 
+@functools.cache
+def _nt(term: object) -> str:
+    """A predicate (an rdflib term of the ontology's namespaces) as N-Triples."""
+    return str(_n(term))
+
+
 def _en(text: str) -> ox.Literal:
     """A caveat: English text, language-tagged as the shapes want."""
     return ox.Literal(text, language="en")
@@ -277,11 +344,11 @@ class _Index:
 
     def __init__(self, store: Store) -> None:
         self.by: dict[str, dict[str, str]] = {}
-        for name, prop in (("LEI", LX.lei), ("WIKIDATA", LX.wikidata), ("REG", LX.registrationNumber)):
+        for name, prop in (("LEI", _LX.lei), ("WIKIDATA", _LX.wikidata), ("REG", _LX.registrationNumber)):
             self.by[name] = self._values(store, prop)
-        self.by["NAME"] = self._values(store, LX.legalName)
-        self.incorporated = {k: v for k, v in self._values(store, LX.incorporatedIn, reverse=True).items()}
-        self.jurisdictions = set(self._values(store, LX.isoCode, reverse=True))
+        self.by["NAME"] = self._values(store, _LX.legalName)
+        self.incorporated = {k: v for k, v in self._values(store, _LX.incorporatedIn, reverse=True).items()}
+        self.jurisdictions = set(self._values(store, _LX.isoCode, reverse=True))
 
     def _same_country(self, iri: str, entity: Entity) -> bool:
         """A registration number names one entity in its country's register only: the countries must agree."""
@@ -312,39 +379,45 @@ class _Index:
 class _Builder:
     """Records in, triples out: IRIs minted or merged, facts cited, conflicts noted."""
 
-    def __init__(self, store: Store, report: ImportReport, today: dt.date) -> None:
+    def __init__(self, store: Store, report: ImportReport, today: dt.date, spool: Spool) -> None:
         self.report, self.index = report, _Index(store)
         self.store = store
         self.source = _n(entity_iri("source", f"import-{report.id}"))
-        self.triples: dict[ox.Triple, None] = {}
-        self.iris: dict[str, str] = {}  # record key -> IRI
+        self.spool = spool
+        # Memory follows the entities merged with the store's and those named before they are
+        # read, not every entity: an entity's IRI is minted from its key (:meth:`_minted`).
+        self.iris: dict[str, str] = {}  # record key -> the store's IRI, for keys merged with the store's
         self.known: set[str] = set()  # IRIs of entities merged with the store's
-        self.referenced: dict[str, str] = {}  # keys named by relationships, with a label should they stay unread
-        self.read: set[str] = set()  # keys read as entities
+        self.pending: dict[str, str] = {}  # keys named before they were read, with a label should they stay unread
         self.remap: dict[str, str] = {}  # IRIs minted for a key, then found to be the store's
+        self._org_prefix = str(entity_iri("org", "x"))[:-1]
         self.pairs: dict[tuple[str, str], list[str]] | None = None  # read at the first interest, if any
         self.today = today
         self.projection: Projection | None = None  # read only when a record names what the store knows
+        self.countries: dict[str, ox.NamedNode] = {}  # ISO code -> its jurisdiction, said once
+        self._subject, self._subject_nt = ox.NamedNode(self.source.value), str(self.source)
         self._source()
 
     def _t(self, s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> None:
-        self.triples.setdefault(ox.Triple(s, _n(p), o))
+        if s is not self._subject:  # a record's statements come together: its subject written once
+            self._subject, self._subject_nt = s, str(s)
+        self.spool.add(self._subject_nt, _nt(p), str(o))
 
     def _source(self) -> None:
         r, s = self.report, self.source
-        self._t(s, _RDF_TYPE, _n(LX.Source))
+        self._t(s, _RDF_TYPE, _n(_LX.Source))
         names = ", ".join(str(f["name"]) for f in r.files)
         self._t(s, _LABEL, ox.Literal(f"{r.format} import {r.id} of {names}"))
-        self._t(s, LX.retrievedOn, ox.Literal(self.today.isoformat(), datatype=ox.NamedNode(_XSD + "date")))
+        self._t(s, _LX.retrievedOn, ox.Literal(self.today.isoformat(), datatype=ox.NamedNode(_XSD + "date")))
         if r.format in _PUBLISHERS:
-            self._t(s, DCTERMS.publisher, ox.Literal(_PUBLISHERS[r.format]))
+            self._t(s, _DC.publisher, ox.Literal(_PUBLISHERS[r.format]))
         for f in r.files:
-            self._t(s, DCTERMS.title, ox.Literal(f"{f['name']}: {f['size']} bytes, SHA-256 {f['sha256']}"))
+            self._t(s, _DC.title, ox.Literal(f"{f['name']}: {f['size']} bytes, SHA-256 {f['sha256']}"))
 
     @staticmethod
     def _interest_pairs(store: Store) -> dict[tuple[str, str], list[str]]:
-        owners = _Index._values(store, LX.owner, reverse=True)
-        owned = _Index._values(store, LX.owned, reverse=True)
+        owners = _Index._values(store, _LX.owner, reverse=True)
+        owned = _Index._values(store, _LX.owned, reverse=True)
         pairs: dict[tuple[str, str], list[str]] = {}
         for interest, owner in owners.items():
             if interest in owned:
@@ -368,83 +441,77 @@ class _Builder:
             s = ox.NamedNode(self._party(record.entity))
             reasons = ", ".join(record.reasons) or "no reason given"
             text = f"GLEIF reporting exception: {record.category} not reported ({reasons})."
-            self._t(s, LX.caveat, _en(text))
+            self._t(s, _LX.caveat, _en(text))
         else:
             kind = type(record).__name__
             self.report.counts[f"{kind} not imported"] += 1
 
-    def finish(self) -> list[ox.Triple]:
-        for key, label in self.referenced.items():
-            if key not in self.read:
-                self._bare(key, label)
-        if not self.remap:
-            return list(self.triples)
-        return list(
-            dict.fromkeys(
-                ox.Triple(self._remapped(t.subject), t.predicate, self._remapped(t.object)) for t in self.triples
-            )
-        )
-
-    def _remapped(self, term: Any) -> Any:
-        return (
-            ox.NamedNode(self.remap[term.value])
-            if isinstance(term, ox.NamedNode) and term.value in self.remap
-            else term
-        )
+    def finish(self) -> None:
+        """The entities named but never read; the statements of IRIs found to be the store's, said of those."""
+        for key, label in self.pending.items():
+            self._bare(key, label)
+        self.spool.close()
+        self.spool.rename({f"<{old}>": f"<{new}>" for old, new in self.remap.items()})
 
     # ------------------------------------------------------------------ entities
 
+    def _minted(self, key: str) -> str:
+        """The IRI of an entity of this import the store does not know: from its LEI, else from its key.
+
+        A key is the publisher's own (a BODS recordId "rec-1", an FtM id): unique in its import only.
+        """
+        if key.startswith("lei:") and len(key) == 24 and key[4:].isalnum():
+            return f"{self._org_prefix}lei-{key[4:]}"
+        return f"{self._org_prefix}imp-{hashlib.sha256(f'{self.report.id}|{key}'.encode()).hexdigest()[:16]}"
+
     def _iri_for(self, key: str, entity: Entity | None = None) -> str:
+        """The IRI of the entity `key`; `entity` when it is read (then merged with the store's if it knows it)."""
         found = self.iris.get(key)
-        if found is not None and (entity is None or found in self.known):
+        if found is not None:
             return found
-        if entity is not None:
-            known = self.index.find(entity)
-            if known is not None:
-                self.known.add(known)
-                self.report.merged += 1
-                self.iris[key] = known
-                if found is not None:  # named by a relationship before it was read: said of the known IRI
-                    self.remap[found] = known
-                return known
-            if found is not None:
-                return found
-        # A key is the publisher's own (a BODS recordId "rec-1", an FtM id): unique in its import only.
-        digest = hashlib.sha256(f"{self.report.id}|{key}".encode()).hexdigest()[:16]
-        slug = f"lei-{key[4:]}" if key.startswith("lei:") and len(key) == 24 else f"imp-{digest}"
-        iri = self.iris[key] = str(entity_iri("org", slug))
-        return iri
+        minted = self._minted(key)
+        if entity is None or f"<{minted}>" in self.spool.typed:  # a reference, or read already
+            return minted
+        known = self.index.find(entity)
+        if known is None:
+            return minted
+        self.known.add(known)
+        self.report.merged += 1
+        self.iris[key] = known
+        if self.pending.pop(key, None) is not None:  # named before it was read: said of the known IRI
+            self.remap[minted] = known
+        return known
 
     def _entity(self, e: Entity) -> None:
-        self.read.add(e.key)
         iri = self._iri_for(e.key, e)
+        self.pending.pop(e.key, None)
         s = ox.NamedNode(iri)
         merged = iri in self.known
-        self._t(s, DCTERMS.source, self.source)
+        self._t(s, _DC.source, self.source)
         if e.name:
-            self._t(s, SKOS.altLabel if merged else _LABEL, ox.Literal(e.name))
+            self._t(s, _SKOS.altLabel if merged else _LABEL, ox.Literal(e.name))
             if self.report.format in _LEGAL_NAMES:
-                self._t(s, LX.legalName, ox.Literal(e.name))
+                self._t(s, _LX.legalName, ox.Literal(e.name))
         for alias in e.aliases:
-            self._t(s, SKOS.altLabel, ox.Literal(alias))
+            self._t(s, _SKOS.altLabel, ox.Literal(alias))
         if not merged:
-            self._t(s, _RDF_TYPE, _n(LX.Organization))
-            self._t(s, LX.organizationKind, _n(_KINDS[e.kind]))
-            self._t(s, LX.confidence, _n(LX.Assumed if e.kind == "organization" else LX.Secondary))
+            self._t(s, _RDF_TYPE, _n(_LX.Organization))
+            self._t(s, _LX.organizationKind, _n(_KINDS[e.kind]))
+            self._t(s, _LX.confidence, _n(_LX.Assumed if e.kind == "organization" else _LX.Secondary))
             if e.kind == "organization":
-                self._t(s, LX.caveat, _en(_ASSUMED_COMPANY))
+                self._t(s, _LX.caveat, _en(_ASSUMED_COMPANY))
             if not e.name:
                 self._t(s, _LABEL, ox.Literal(e.key))
         for ident in () if merged else e.identifiers:  # a merged entity keeps the store's identifiers
-            prop = {"LEI": LX.lei, "WIKIDATA": LX.wikidata, "REG": LX.registrationNumber}.get(ident.scheme)
+            prop = {"LEI": _LX.lei, "WIKIDATA": _LX.wikidata, "REG": _LX.registrationNumber}.get(ident.scheme)
             if prop is not None:
                 self._t(s, prop, ox.Literal(ident.value))
         self._place(s, merged, e)
         start, end = _date(e.start), _date(e.end)
         if start is not None and not merged:
-            self._t(s, LX.validFrom, start)
+            self._t(s, _LX.validFrom, start)
         if end is not None and not merged:
-            self._t(s, LX.validUntil, end)
+            self._t(s, _LX.validUntil, end)
 
     def _place(self, s: ox.NamedNode, merged: bool, e: Entity) -> None:
         if e.jurisdiction:
@@ -454,24 +521,27 @@ class _Builder:
                 if current is not None and current != country.value:
                     self._conflict(s, f"{e.where}: incorporated in {e.jurisdiction} here, in <{current}> in the store")
                 elif current is None:
-                    self._t(s, LX.incorporatedIn, country)
+                    self._t(s, _LX.incorporatedIn, country)
         if e.headquarters and not merged:
             country = self._jurisdiction(e.headquarters, e.where)
             if country is not None:
-                self._t(s, LX.headquarteredIn, country)
+                self._t(s, _LX.headquarteredIn, country)
 
     def _jurisdiction(self, code: str, where: Where) -> ox.NamedNode | None:
         country = code.split("-", 1)[0].upper()
+        said = self.countries.get(country)
+        if said is not None:
+            return said
         if len(country) != 2 or not country.isalpha() or not country.isascii():
             self.report.problems.append(Problem(where, f"not an ISO 3166 country code: {code!r}"))
             return None
-        iri = ox.NamedNode(str(entity_iri("jur", country)))
+        iri = self.countries[country] = ox.NamedNode(str(entity_iri("jur", country)))
         if iri.value not in self.index.jurisdictions:
-            self._t(iri, _RDF_TYPE, _n(LX.Jurisdiction))
+            self._t(iri, _RDF_TYPE, _n(_LX.Jurisdiction))
             self._t(iri, _LABEL, ox.Literal(country))
-            self._t(iri, LX.isoCode, ox.Literal(country))
-            self._t(iri, LX.jurisdictionKind, _n(LX.Country))
-            self._t(iri, DCTERMS.source, self.source)
+            self._t(iri, _LX.isoCode, ox.Literal(country))
+            self._t(iri, _LX.jurisdictionKind, _n(_LX.Country))
+            self._t(iri, _DC.source, self.source)
         return iri
 
     def _asset(self, a: DataAssetRecord) -> None:
@@ -495,32 +565,35 @@ class _Builder:
 
     def _conflict(self, s: ox.NamedNode, text: str) -> None:
         self.report.conflicts.append(f"<{s.value}> {text}")
-        self._t(s, LX.caveat, _en(f"Sources disagree ({self.report.format} import {self.report.id}): {text}."))
+        self._t(s, _LX.caveat, _en(f"Sources disagree ({self.report.format} import {self.report.id}): {text}."))
 
     def _bare(self, key: str, label: str) -> None:
         """An entity named by a relationship only: its code as its label, its kind assumed, no place."""
-        s = ox.NamedNode(self.iris[key])
+        s = ox.NamedNode(self._iri_for(key))
         if s.value in self.known:
             return
-        self._t(s, _RDF_TYPE, _n(LX.Organization))
+        self._t(s, _RDF_TYPE, _n(_LX.Organization))
         self._t(s, _LABEL, ox.Literal(label))
-        self._t(s, LX.organizationKind, _n(LX.Company))
-        self._t(s, LX.confidence, _n(LX.Assumed))
-        self._t(s, LX.caveat, _en("Known only by its code in this import: its name and place are not known."))
-        self._t(s, DCTERMS.source, self.source)
+        self._t(s, _LX.organizationKind, _n(_LX.Company))
+        self._t(s, _LX.confidence, _n(_LX.Assumed))
+        self._t(s, _LX.caveat, _en("Known only by its code in this import: its name and place are not known."))
+        self._t(s, _DC.source, self.source)
         if key.startswith("lei:"):
-            self._t(s, LX.lei, ox.Literal(key[4:]))
+            self._t(s, _LX.lei, ox.Literal(key[4:]))
 
     # ------------------------------------------------------------------ relationships
 
     def _party(self, key: str) -> str:
+        """The IRI of an entity a record names: the store's (by LEI), or this import's, read or still to be read."""
         if key not in self.iris and key.startswith("lei:"):
             known = self.index.by["LEI"].get(key[4:])
             if known is not None:
                 self.known.add(known)
                 self.iris[key] = known
-        self.referenced.setdefault(key, key[4:] if key.startswith("lei:") else key)
-        return self._iri_for(key)
+        iri = self._iri_for(key)
+        if key not in self.iris and f"<{iri}>" not in self.spool.typed:  # not read (yet)
+            self.pending.setdefault(key, key[4:] if key.startswith("lei:") else key)
+        return iri
 
     def _relationship(self, r: Relationship) -> None:
         subject, interested = ox.NamedNode(self._party(r.subject)), ox.NamedNode(self._party(r.interested))
@@ -528,9 +601,9 @@ class _Builder:
             self.report.problems.append(Problem(r.where, "an entity related to itself"))
             return
         if r.kind in ("consolidation-direct", "consolidation-ultimate"):
-            self._t(subject, LX.consolidatedBy, interested)
+            self._t(subject, _LX.consolidatedBy, interested)
         elif r.kind == "branch":
-            self._t(subject, LX.branchOf, interested)
+            self._t(subject, _LX.branchOf, interested)
         elif r.kind in ("shareholding", "voting-rights", "control"):
             self._interest(r, subject, interested)
         else:
@@ -539,26 +612,26 @@ class _Builder:
     def _interest(self, r: Relationship, owned: ox.NamedNode, owner: ox.NamedNode) -> None:
         digest = hashlib.sha256(f"{self.report.id}|{r.key}".encode()).hexdigest()[:20]
         s = ox.NamedNode(str(entity_iri("interest", f"imp-{digest}")))
-        self._t(s, _RDF_TYPE, _n(LX.OwnershipInterest))
-        self._t(s, LX.owner, owner)
-        self._t(s, LX.owned, owned)
-        kind = LX.SoleControl if r.kind == "control" else LX.Shareholding
-        self._t(s, LX.interestKind, _n(kind))
+        self._t(s, _RDF_TYPE, _n(_LX.OwnershipInterest))
+        self._t(s, _LX.owner, owner)
+        self._t(s, _LX.owned, owned)
+        kind = _LX.SoleControl if r.kind == "control" else _LX.Shareholding
+        self._t(s, _LX.interestKind, _n(kind))
         votes = r.kind == "voting-rights"
         base = "shareOfVotes" if votes else "shareOfCapital"
         for number, suffix in ((r.share, ""), (r.share_min, "Min"), (r.share_max, "Max")):
             if number is not None:
-                self._t(s, LX[base + suffix], ox.Literal(f"{number:g}", datatype=ox.NamedNode(_XSD + "decimal")))
+                self._t(s, _LX[base + suffix], ox.Literal(f"{number:g}", datatype=ox.NamedNode(_XSD + "decimal")))
         if r.direct is not None:
-            self._t(s, LX.indirect, ox.Literal(str(not r.direct).lower(), datatype=ox.NamedNode(_XSD + "boolean")))
-        for prop, text in ((LX.validFrom, r.start), (LX.validUntil, r.end)):
+            self._t(s, _LX.indirect, ox.Literal(str(not r.direct).lower(), datatype=ox.NamedNode(_XSD + "boolean")))
+        for prop, text in ((_LX.validFrom, r.start), (_LX.validUntil, r.end)):
             value = _date(text)
             if value is not None:
                 self._t(s, prop, value)
         if r.kind == "control":
-            self._t(s, LX.caveat, _en("The source states control without its means or a share."))
-        self._t(s, DCTERMS.source, self.source)
-        self._t(s, LX.confidence, _n(LX.Secondary))
+            self._t(s, _LX.caveat, _en("The source states control without its means or a share."))
+        self._t(s, _DC.source, self.source)
+        self._t(s, _LX.confidence, _n(_LX.Secondary))
         if self.pairs is None:
             self.pairs = self._interest_pairs(self.store)
         others = self.pairs.get((owner.value, owned.value))
@@ -568,7 +641,7 @@ class _Builder:
             )
 
 
-_CATEGORIES = {"health": LX.HealthData, "personal": LX.PersonalData, "identification": LX.IdentificationData}
+_CATEGORIES = {"health": _LX.HealthData, "personal": _LX.PersonalData, "identification": _LX.IdentificationData}
 _SUBCONTRACTORS = (
     "Subcontractors of the register's supply chain (rank 2 or more) are recorded as operators of the service: "
     "the register says they take part in providing it, not that they hold the data."
@@ -583,33 +656,33 @@ def _asset_triples(builder: _Builder, a: DataAssetRecord) -> None:
     """A data asset hosted on the service its provider gives it, where the source says it is stored."""
     r, t = builder.report, builder._t
     s = ox.NamedNode(str(entity_iri("asset", _slug(r.id, a.key))))
-    t(s, _RDF_TYPE, _n(LX.DataAsset))
+    t(s, _RDF_TYPE, _n(_LX.DataAsset))
     t(s, _LABEL, ox.Literal(a.label))
-    t(s, DCTERMS.source, builder.source)
-    t(s, LX.confidence, _n(LX.Secondary))
+    t(s, _DC.source, builder.source)
+    t(s, _LX.confidence, _n(_LX.Secondary))
     service = _service(builder, a)
     if service is None:
         if a.provider is None and a.service is None:
             builder.report.problems.append(Problem(a.where, f"data asset {a.label!r}: no provider or service"))
         return
-    t(s, LX.hostedOn, service)
+    t(s, _LX.hostedOn, service)
     for code in a.storage:
         place = builder._jurisdiction(code, a.where)
         if place is not None:
-            t(s, LX.storedIn, place)
-    for prop, key in ((LX.dataController, a.owner), (LX.keysHeldBy, a.keys_held_by)):
+            t(s, _LX.storedIn, place)
+    for prop, key in ((_LX.dataController, a.owner), (_LX.keysHeldBy, a.keys_held_by)):
         party = builder._entity_ref(key, a.where) if key is not None else None
         if party is not None:
             t(s, prop, party)
     for word in a.categories:
         category = _CATEGORIES.get(word.strip().lower())
         if category is not None:
-            t(s, LX.dataCategory, _n(category))
+            t(s, _LX.dataCategory, _n(category))
     notes = [f"{k} {v}" for k, v in (("DORA function", a.function), ("ICT service type", a.service_type)) if v]
     if a.processing:
         notes.append("processed in " + ", ".join(a.processing))
     if notes:
-        t(s, LX.caveat, _en(f"As the register gives it: {'; '.join(notes)}."))
+        t(s, _LX.caveat, _en(f"As the register gives it: {'; '.join(notes)}."))
 
 
 def _service(builder: _Builder, a: DataAssetRecord) -> ox.NamedNode | None:
@@ -623,17 +696,17 @@ def _service(builder: _Builder, a: DataAssetRecord) -> ox.NamedNode | None:
         return None
     s = ox.NamedNode(str(entity_iri("service", _slug(builder.report.id, a.provider, a.service_type or ""))))
     t = builder._t
-    t(s, _RDF_TYPE, _n(LX.Service))
+    t(s, _RDF_TYPE, _n(_LX.Service))
     kind = f"ICT service {a.service_type}" if a.service_type else "ICT service"
     t(s, _LABEL, ox.Literal(f"{kind} of {a.provider}"))
-    t(s, LX.provider, provider)
-    t(s, LX.operatedBy, provider)  # the direct ICT provider holds the data it hosts
-    t(s, DCTERMS.source, builder.source)
-    t(s, LX.confidence, _n(LX.Secondary))
+    t(s, _LX.provider, provider)
+    t(s, _LX.operatedBy, provider)  # the direct ICT provider holds the data it hosts
+    t(s, _DC.source, builder.source)
+    t(s, _LX.confidence, _n(_LX.Secondary))
     for key in a.custodians:
         custodian = builder._entity_ref(key, a.where)
         if custodian is not None:
-            t(s, LX.operatedBy, custodian)
+            t(s, _LX.operatedBy, custodian)
     if a.custodians:
-        t(s, LX.caveat, _en(_SUBCONTRACTORS))
+        t(s, _LX.caveat, _en(_SUBCONTRACTORS))
     return s

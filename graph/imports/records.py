@@ -201,5 +201,9 @@ def with_lei_check_digits(base: str) -> str:
     return f"{base}{98 - _mod97(base + '00'):02d}"
 
 
+#: Each letter as its ISO 7064 number (A = 10 … Z = 35); digits stay.
+_AS_DIGITS = str.maketrans({chr(c): str(c - ord("A") + 10) for c in range(ord("A"), ord("Z") + 1)})
+
+
 def _mod97(code: str) -> int:
-    return int("".join(str(int(c, 36)) for c in code)) % 97
+    return int(code.translate(_AS_DIGITS)) % 97

@@ -47,7 +47,8 @@ from ...ontology.namespace import LX
 from ..base.acyclic import making_acyclic_objects
 from ..store.embedded import Store, fact_graphs
 from .model import ControlEpoch, Projection, consolidation_key
-from .reader import ProjectionReader, Rows, term_key
+from .reader import ProjectionReader, term_key
+from .rows import Rows
 
 __all__ = ["patched_projection"]
 

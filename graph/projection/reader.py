@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -44,8 +44,9 @@ from .model import (
     SourceRef,
     consolidation_key,
 )
+from .rows import Rows, store_rows
 
-__all__ = ["ProjectionReader", "Rows", "build_projection", "store_rows", "term_key"]
+__all__ = ["ProjectionReader", "build_projection", "term_key"]
 
 
 def build_projection(store: Store) -> Projection:
@@ -53,29 +54,6 @@ def build_projection(store: Store) -> Projection:
     graphs = fact_graphs(store.named_graphs())
     with making_acyclic_objects():  # millions of acyclic objects (graph/base/acyclic.py)
         return ProjectionReader(store_rows(store.oxigraph, graphs)).build()
-
-
-#: Where a reader takes its rows from: the (subject, object) terms of one predicate IRI.
-Rows = Callable[[str], Iterable[tuple[object, object]]]
-
-
-def store_rows(inner: ox.Store, graphs: list[str]) -> Rows:
-    """The rows of the chosen graphs of a store, one two-column scan per predicate.
-
-    A SELECT of the two columns, over the graphs as the default graph, decodes only the
-    subject and the object: reading quads would also decode the predicate and the graph
-    of every quad, which on disk costs a RocksDB lookup each. The predicate is one of the
-    reader's own constants, serialised by Oxigraph, never user text.
-    """
-    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
-
-    def rows(predicate: str) -> Iterator[tuple[object, object]]:
-        solutions = inner.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}", default_graph=default)
-        assert isinstance(solutions, ox.QuerySolutions)
-        for row in solutions:
-            yield row[0], row[1]
-
-    return rows
 
 
 class ProjectionReader:
@@ -142,7 +120,7 @@ class ProjectionReader:
         for pred in (RDFS_LABEL, SKOS.prefLabel):
             for s, o in self.scan(pred):
                 # Answers are in English; French labels stay in the store for SPARQL users.
-                if not isinstance(o, ox.Literal) or o.language in (None, "en"):
+                if getattr(o, "language", None) in (None, "en"):
                     p.labels.setdefault(s, _text(o))
         alt = self.values(SKOS.altLabel)
         sources = self.shared(self.values(DCTERMS.source))

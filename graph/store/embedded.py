@@ -31,9 +31,9 @@ import time
 import uuid
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -53,6 +53,8 @@ CHANGE_LOG_SUBJECTS = 20_000
 _CHANGE_LOG_LENGTH = 64
 #: How long :meth:`Store.open_beside` keeps trying to checkpoint a store its holder keeps writing, in seconds.
 _CHECKPOINT_PATIENCE = 10.0
+#: Statements removed per transaction when a bulk-written graph is dropped again.
+_DROP_BATCH = 100_000
 
 
 class Store:
@@ -225,6 +227,7 @@ class Store:
             if _locked_by_another_process(exc):
                 raise StoreInUseError(str(p)) from exc
             raise StoreError(f"cannot open the store at {p}: {exc}") from exc
+        store._finish_interrupted_bulk_write()
         return store
 
     @classmethod
@@ -508,6 +511,113 @@ class Store:
             self.touch(revise=not derived, subjects=changed)
         self.flush()
 
+    def bulk_add_graph(
+        self,
+        graph: str,
+        sources: Iterable[IO[bytes]],
+        *,
+        marker: ox.Quad,
+        check: Callable[[], tuple[Mapping[str, Sequence[ox.Triple]], frozenset[Subject] | None]],
+    ) -> None:
+        """Write the N-Triples of `sources` as a new graph with Oxigraph's bulk loader, checked meanwhile by `check`.
+
+        For imports of millions of statements. The bulk loader writes sorted files straight
+        into the store: several times faster than a transaction, and it holds nothing in
+        memory, but it is not atomic. So the write is made atomic here:
+
+        1. the graph and `marker`, a statement of the provenance graph that will commit it,
+           are written to a journal beside an on-disk store (``<store>.bulk-write``);
+        2. the graph is bulk loaded, in a thread, one source after the other (the loader's
+           memory follows what it is given at once: a few hundred thousand statements a
+           source keep it to a few hundred megabytes), while `check` runs (the validation:
+           both are native code and run side by side). `check` returns the statements that commit
+           the graph (triples by graph IRI, `marker` among them) and the subjects the graph
+           states (for :meth:`touch`; None: too many to list);
+        3. those statements are added in one transaction: from then on the graph is part of
+           the store;
+        4. the journal is removed.
+
+        If `check` or the load fails, the graph is dropped again before the error is raised.
+        If the process dies (a crash, SIGKILL), the next :meth:`open` finds the journal and,
+        unless `marker` is in the store, drops the graph: after a restart the store holds
+        the whole graph or none of it. While the load runs, the graph's statements are in the
+        store before its provenance is; readers of this process answer from the projection
+        of the store before the write until the write returns, and new query checkpoints
+        wait for the write (:mod:`longarm.graph.sparql.checkpoints`).
+
+        Raises
+        ------
+        StoreError
+            If the graph exists already, or it cannot be written (nothing is then left of it).
+        """
+        name = ox.NamedNode(graph)
+        if self._inner.contains_named_graph(name):
+            raise StoreError(f"graph <{graph}> exists already: a bulk write makes a new graph")
+        journal = self._journal_path()
+        self.touch(subjects=frozenset())
+        changed: frozenset[Subject] | None = None
+        try:
+            if journal is not None:
+                _write_durably(journal, f"{name}\n{marker} .\n")
+            failed: list[BaseException] = []
+            loader = threading.Thread(target=self._bulk_load, args=(sources, name, failed), name="longarm-bulk-load")
+            loader.start()
+            try:
+                commit, subjects = check()
+            except BaseException:
+                loader.join()
+                self._drop_graph(name)
+                raise
+            loader.join()
+            try:
+                if failed:
+                    raise failed[0]
+                self._inner.extend(
+                    ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, ts in commit.items() for t in ts
+                )
+            except BaseException as exc:
+                self._drop_graph(name)
+                if isinstance(exc, OSError | SyntaxError):
+                    raise StoreError(f"cannot write graph <{graph}>: {exc}") from exc
+                raise
+            changed = subjects
+        finally:
+            self.touch(subjects=changed)
+            if journal is not None:
+                journal.unlink(missing_ok=True)
+        self.flush()
+
+    def _bulk_load(self, sources: Iterable[IO[bytes]], graph: ox.NamedNode, failed: list[BaseException]) -> None:
+        try:
+            for source in sources:
+                with source:
+                    self._inner.bulk_load(input=source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        except BaseException as exc:  # raised again in the writer's thread
+            failed.append(exc)
+
+    def _drop_graph(self, graph: ox.NamedNode) -> None:
+        """Remove `graph`, a batch of statements per transaction (one transaction for millions would take gigabytes)."""
+        batch = f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {_DROP_BATCH}"
+        while self._inner.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
+            self._inner.update(f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ {{ {batch} }} }}")
+        self._inner.remove_graph(graph)
+
+    def _journal_path(self) -> Path | None:
+        return None if self.path is None else self.path.with_name(self.path.name + ".bulk-write")
+
+    def _finish_interrupted_bulk_write(self) -> None:
+        """Drop the graph of a bulk write a dead process left unfinished (see :meth:`bulk_add_graph`)."""
+        journal = self._journal_path()
+        if journal is None or not journal.is_file():
+            return
+        graph_line, marker_line, *_ = (journal.read_text(encoding="utf-8") + "\n\n").split("\n")
+        marker = list(ox.parse(marker_line.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if marker_line else []
+        if not (marker and marker[0] in self._inner) and graph_line.startswith("<") and graph_line.endswith(">"):
+            self._drop_graph(ox.NamedNode(graph_line[1:-1]))
+            self.touch()
+            self.flush()
+        journal.unlink()
+
     def _subjects_of(self, graphs: Iterable[str]) -> frozenset[Subject] | None:
         """The subjects of the named graphs, or None if there are more than :data:`CHANGE_LOG_SUBJECTS`."""
         out: set[Subject] = set()
@@ -561,6 +671,14 @@ def run_update(inner: ox.Store, update: str, *, base_iri: str | None = None) -> 
         raise QueryError(f"SPARQL update failed: {exc}") from None
     except OSError as exc:
         raise StoreError(f"SPARQL update failed: {exc}") from exc
+
+
+def _write_durably(path: Path, text: str) -> None:
+    """Write `text` to `path` and make sure it is on disk before going on."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _read_revision(path: Path) -> str | None:

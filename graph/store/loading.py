@@ -72,6 +72,8 @@ __all__ = [
     "load_documents",
     "named_graph",
     "plan_load",
+    "provenance_record",
+    "recorded_digest",
     "unload_graphs",
     "user_graph",
     "validate_delta",
@@ -249,13 +251,23 @@ def commit_documents(store: Store, changed: Sequence[Document]) -> None:
     for doc in changed:
         g = ox.NamedNode(doc.graph)
         old += [q.triple for q in store.oxigraph.quads_for_pattern(g, None, None, meta)]
-        new += [
-            ox.Triple(g, _nn(rdflib.RDF.type), _nn(PROV.Entity)),
-            ox.Triple(g, _nn(_ORIGIN), ox.Literal(Path(doc.name).name)),
-            ox.Triple(g, _nn(_SHA), ox.Literal(doc.sha256)),
-            ox.Triple(g, _nn(_EXTENT), ox.Literal(str(len(doc.triples)))),
-        ]
+        new += provenance_record(doc.graph, doc.name, doc.sha256, len(doc.triples))
     store.replace_graphs({d.graph: d.triples for d in changed}, removals={META_GRAPH: old}, additions={META_GRAPH: new})
+
+
+def provenance_record(graph: str, name: str, sha256: str, triples: int) -> list[ox.Triple]:
+    """The statements of the provenance graph about `graph`: its document's `name`, digest and size.
+
+    The digest comes first: a bulk write journals it as the statement that commits the graph
+    (:meth:`~longarm.graph.store.embedded.Store.bulk_add_graph`).
+    """
+    g = ox.NamedNode(graph)
+    return [
+        ox.Triple(g, _nn(_SHA), ox.Literal(sha256)),
+        ox.Triple(g, _nn(rdflib.RDF.type), _nn(PROV.Entity)),
+        ox.Triple(g, _nn(_ORIGIN), ox.Literal(Path(name).name)),
+        ox.Triple(g, _nn(_EXTENT), ox.Literal(str(triples))),
+    ]
 
 
 def plan_load(store: Store, documents: Sequence[Document]) -> tuple[LoadReport, list[Document]]:
@@ -370,6 +382,12 @@ def forget_digests(store: Store) -> None:
     sha = str(_SHA)
     meta = [t for t in store.triples(META_GRAPH) if t.predicate.value != sha]
     store.replace_graphs({META_GRAPH: meta})
+
+
+def recorded_digest(store: Store, graph: str) -> str | None:
+    """The SHA-256 the provenance graph records for `graph`, None if the store does not hold it."""
+    quads = store.oxigraph.quads_for_pattern(ox.NamedNode(graph), _nn(_SHA), None, ox.NamedNode(META_GRAPH))
+    return next((q.object.value for q in quads if isinstance(q.object, ox.Literal)), None)
 
 
 def _meta(store: Store) -> dict[str, str]:

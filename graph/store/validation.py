@@ -19,7 +19,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -113,32 +113,56 @@ class Shapes:
         _, report, _ = self._compiled.validate(combined, allow_warnings=True)
         assert isinstance(report, rdflib.Graph)
         files = files_by_subject or {}
-        out = []
-        for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
-            focus = report.value(result, SH.focusNode)
-            path = report.value(result, SH.resultPath)
-            component = report.value(result, SH.sourceConstraintComponent)
-            message = report.value(result, SH.resultMessage)
-            value = report.value(result, SH.value)
-            severity = report.value(result, SH.resultSeverity)
-            out.append(
-                Violation(
-                    focus_node=_short(focus),
-                    path=_short(path) if path is not None else None,
-                    constraint=_short(component).removeprefix("sh:").removesuffix("ConstraintComponent"),
-                    message=str(message) if message is not None else "",
-                    value=_short(value) if value is not None else None,
-                    severity=_short(severity).removeprefix("sh:"),
-                    file=files.get(str(focus)),
-                )
-            )
+        out = _violations(report, files)
         out += _dates_out_of_order(_date_rows(data), files)
+        return sorted(out, key=lambda v: (v.file or "", v.focus_node, v.path or "", v.constraint))
+
+    def validate_lines(self, lines: Sequence[str], focus: Collection[str], file: str | None = None) -> list[Violation]:
+        """Return the violations of the nodes `focus` (IRIs) in the N-Triples `lines` (empty when they conform).
+
+        For data already spooled as N-Triples (an import, in buckets:
+        :mod:`longarm.graph.imports.staging`): `lines` hold every statement of the focus nodes
+        and, as context, the types of what they point to; only the focus nodes are
+        validated. Each violation names `file`.
+        """
+        text = "\n".join(lines) + "\n" + self._ontology_nt()
+        _, report, _ = self._compiled.validate(
+            NativeInput(text, "nt", None, {}), allow_warnings=True, focus_nodes=list(focus)
+        )
+        assert isinstance(report, rdflib.Graph)
+        focus_set = set(focus)
+        files = {f: file for f in focus_set} if file is not None else {}
+        out = [v for v in _violations(report, files)]
+        out += _dates_out_of_order(_date_rows_nt(lines, focus_set), files)
         return sorted(out, key=lambda v: (v.file or "", v.focus_node, v.path or "", v.constraint))
 
     def _ontology_nt(self) -> str:
         if self._types_nt is None:
             self._types_nt = self._types.serialize(format="nt")
         return self._types_nt
+
+
+def _violations(report: rdflib.Graph, files: Mapping[str, str | None]) -> list[Violation]:
+    out = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = report.value(result, SH.resultMessage)
+        value = report.value(result, SH.value)
+        severity = report.value(result, SH.resultSeverity)
+        out.append(
+            Violation(
+                focus_node=_short(focus),
+                path=_short(path) if path is not None else None,
+                constraint=_short(component).removeprefix("sh:").removesuffix("ConstraintComponent"),
+                message=str(message) if message is not None else "",
+                value=_short(value) if value is not None else None,
+                severity=_short(severity).removeprefix("sh:"),
+                file=files.get(str(focus)),
+            )
+        )
+    return out
 
 
 #: (start, end) date properties whose order is checked: a start no later than its end.
@@ -164,6 +188,24 @@ def _date_rows(data: rdflib.Graph | ox.Store) -> Iterator[tuple[str, object, str
             for subject, start in data.subject_objects(LX[start_name]):
                 for end_value in data.objects(subject, LX[end_name]):
                     yield start_name, subject, str(start), str(end_value), end_name
+
+
+def _date_rows_nt(lines: Iterable[str], focus: Collection[str]) -> Iterator[tuple[str, object, str, str, str]]:
+    """As :func:`_date_rows`, for the focus nodes of N-Triples lines (one statement per line)."""
+    wanted = {f"<{LX[name]}>": name for pair in _DATE_PAIRS for name in pair}
+    dates: dict[tuple[str, str], list[str]] = {}
+    for line in lines:
+        s, p, _ = line.split(" ", 2)
+        name = wanted.get(p)
+        if name is not None and s[1:-1] in focus:
+            lexical = next(iter(ox.parse((line + "\n").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))).object
+            dates.setdefault((s[1:-1], name), []).append(_lexical(lexical))
+    for start_name, end_name in _DATE_PAIRS:
+        for (node, name), starts in dates.items():
+            if name == start_name:
+                for start in starts:
+                    for end in dates.get((node, end_name), ()):
+                        yield start_name, rdflib.URIRef(node), start, end, end_name
 
 
 def _lexical(term: object) -> str:

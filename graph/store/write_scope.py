@@ -51,7 +51,7 @@ import rdflib
 
 from .embedded import Store
 
-__all__ = ["WriteScope", "delta_scope", "write_scope"]
+__all__ = ["WriteScope", "delta_scope", "quads_about", "write_scope"]
 
 #: A node of the scope. pyoxigraph types a triple's subject as possibly a quoted triple
 #: (RDF-star); the data longarm writes has none, and they are handled as any other node.
@@ -131,7 +131,7 @@ class _Scope:
     def statements(self, nodes: Collection[Node]) -> dict[Node, list[ox.Triple]]:
         """The statements of each of `nodes` in the store as it would be after the write."""
         out: dict[Node, list[ox.Triple]] = defaultdict(list)
-        for q in _quads_about(self.store.oxigraph, nodes, "s"):
+        for q in quads_about(self.store.oxigraph, nodes, "s"):
             if self._kept(q):
                 out[q.subject].append(q.triple)
         for node in nodes:
@@ -140,7 +140,7 @@ class _Scope:
 
     def referrers(self, nodes: Collection[Node]) -> set[Node]:
         """The subjects that point to any of `nodes` in the store as it would be."""
-        out: set[Node] = {q.subject for q in _quads_about(self.store.oxigraph, nodes, "o") if self._kept(q)}
+        out: set[Node] = {q.subject for q in quads_about(self.store.oxigraph, nodes, "o") if self._kept(q)}
         for node in nodes:
             out |= {t.subject for t in self.new_by_object.get(node, [])}
         return out
@@ -176,7 +176,7 @@ class _Scope:
 _BATCH = 2_000
 
 
-def _quads_about(store: ox.Store, nodes: Collection[Node], position: str) -> Iterator[ox.Quad]:
+def quads_about(store: ox.Store, nodes: Collection[Node], position: str) -> Iterator[ox.Quad]:
     """The quads of `store` whose subject (`position` "s") or object ("o") is one of `nodes`.
 
     IRIs are asked in batches, one SPARQL query each (``VALUES`` of IRIs serialised by
