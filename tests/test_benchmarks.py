@@ -218,3 +218,5 @@ def test_bench_import_imports_each_kind_in_a_process_of_its_own(capsys: pytest.C
     runs = {r["format"]: r for r in report["runs"]}
     assert runs["gleif"]["records"] == 60 + 50 and runs["bods"]["records"] == 40
     assert all(r["triples"] > 0 and r["peak_mb"] > 0 and r["records_per_s"] > 0 for r in runs.values())
+    assert all(r["peer_bulk_load_s"] > 0 and r["exposures"] > 0 for r in runs.values())  # the peer, and the answer
+    assert "peer (Oxigraph's bulk loader alone" in bench_import.format_report(report)

@@ -147,9 +147,9 @@ NETWORK_RELATIONSHIPS = {
     "rec-rel-holding-acme#1": ("rec-acme", "rec-holding", "voting-rights", None, 50.0, 75.0, True, "2015-03-02"),
     "rec-rel-ada-acme#0": ("rec-acme", "rec-ada", "shareholding", None, 25.0, 50.0, False, "2016-01-01"),  # indirect
     "rec-rel-ada-holding#0": ("rec-holding", "rec-ada", "directorship", None, None, None, True, "2016-01-01"),
-    "rec-rel-ada-holding#1": ("rec-holding", "rec-ada", "control", None, None, None, None, None),
+    "rec-rel-ada-holding#1": ("rec-holding", "rec-ada", "directorship", None, None, None, None, None),  # manager
     "rec-rel-ministry-holding#0": ("rec-holding", "rec-ministry", "control", None, None, None, None, None),
-    "rec-rel-ministry-holding#1": ("rec-holding", "rec-ministry", "control", None, None, None, None, None),
+    "rec-rel-ministry-holding#1": ("rec-holding", "rec-ministry", "board-appointment", None, None, None, None, None),
     "rec-rel-ada-trust#0": ("rec-trust", "rec-ada", "other", None, None, None, None, None),  # settlor
     "rec-rel-state-ministry#0": ("rec-ministry", "rec-state", "other", None, None, None, None, None),  # no interests
 }
@@ -291,9 +291,10 @@ INTEREST_CASES = [
     ),
     ({"type": "boardMember"}, ("directorship", None, None, None, None, None, None)),
     ({"type": "boardChair"}, ("directorship", None, None, None, None, None, None)),
-    ({"type": "appointmentOfBoard"}, ("control", None, None, None, None, None, None)),
+    ({"type": "appointmentOfBoard"}, ("board-appointment", None, None, None, None, None, None)),
     ({"type": "otherInfluenceOrControl"}, ("control", None, None, None, None, None, None)),
-    ({"type": "seniorManagingOfficial"}, ("control", None, None, None, None, None, None)),
+    ({"type": "controlByLegalFramework"}, ("control", None, None, None, None, None, None)),
+    ({"type": "seniorManagingOfficial"}, ("directorship", None, None, None, None, None, None)),  # a role
     ({"type": "trustee"}, ("other", None, None, None, None, None, None)),
     ({"type": "unknownInterest"}, ("other", None, None, None, None, None, None)),
     ({}, ("other", None, None, None, None, None, None)),

@@ -306,3 +306,15 @@ def test_the_records_to_come_are_counted_for_line_files_and_zipped_csv(tmp_path:
     assert count_lines([tmp_path / "array.json"]) is None  # a pretty-printed array: its lines are not records
     assert count_lines([tmp_path / "a.csv", tmp_path / "bad.zip"]) is None
     assert count_lines([tmp_path]) is None
+
+
+def test_a_right_to_appoint_the_board_is_imported_as_such_and_a_senior_manager_not_as_control(store: Store) -> None:
+    network = Path(__file__).parent / "fixtures" / "imports" / "bods" / "network.json"
+    report = import_files(store, "bods", [network], skip_bad=True, today=TODAY)
+    graph = ox.NamedNode(report.graph)
+    kinds = {
+        q.object.value.rsplit("#", 1)[-1]
+        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(LX.interestKind)), None, graph)
+    }
+    assert "BoardAppointment" in kinds and "SoleControl" in kinds  # the ministry's two means of control
+    assert report.counts["directorship relationships not imported"] == 2  # a board member, a senior manager

@@ -14,7 +14,7 @@ import pytest
 
 from longarm.graph.engine.reach import compel
 from longarm.graph.projection import cache as projection_module
-from longarm.graph.projection.cache import PATCH_LIMIT, projection_for
+from longarm.graph.projection.cache import PATCH_LIMIT, projection_for, wait_for_snapshot_saves
 from longarm.graph.projection.model import Projection, iri
 from longarm.graph.projection.patch import patched_projection
 from longarm.graph.projection.reader import build_projection
@@ -232,7 +232,8 @@ def test_a_patched_projection_is_saved_once_the_snapshot_lags_far_behind(
         monkeypatch.setattr(projection_module, "SAVE_AFTER_SUBJECTS", 0)
     store = Store.open(tmp_path / "store")
     load_bundled(store, validate=False)
-    projection_for(store, snapshot_after=0.0)  # a build saved as the snapshot
+    projection_for(store, snapshot_after=0.0)  # a build saved as the snapshot, in the background
+    wait_for_snapshot_saves()
     WRITES["an alias from another graph"](store)
     expected = facts(projection_for(store))
     for thread in _savers():
@@ -275,6 +276,7 @@ def saved_store(tmp_path: Path) -> Path:
     store = Store.open(tmp_path / "store")
     load_bundled(store, validate=False)
     projection_for(store, snapshot_after=0.0)
+    wait_for_snapshot_saves()  # saved in the background
     store.flush()
     return tmp_path / "store"
 

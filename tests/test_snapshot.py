@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from longarm.graph.projection import cache as projection_module
-from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.cache import projection_for, wait_for_snapshot_saves
 from longarm.graph.projection.model import iri
 from longarm.graph.projection.reader import build_projection
 from longarm.graph.projection.snapshot import load_snapshot, save_snapshot, snapshot_path
@@ -66,7 +66,8 @@ def test_a_restart_loads_the_snapshot_instead_of_reading_the_store(
     disk_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store.open(disk_store)
-    projection_for(store, snapshot_after=0.0)
+    projection_for(store, snapshot_after=0.0)  # answers, then saves its snapshot in the background
+    assert wait_for_snapshot_saves(timeout=60)
     del store
 
     def no_build(_: Store) -> None:
@@ -121,3 +122,15 @@ def test_concurrent_callers_wait_for_one_build(monkeypatch: pytest.MonkeyPatch) 
     assert projection_module.cached_projection(store) is made[0]
     store.replace_graphs({"https://e.org/g": []})
     assert projection_module.cached_projection(store) is None  # a write: stale, and never built here
+
+
+def test_a_save_sweeps_the_temporary_files_of_dead_processes(disk_store: Path) -> None:
+    store = Store.open(disk_store)
+    path = snapshot_path(store)
+    assert path is not None
+    dead = path.with_name(path.name + ".999999999.tmp")  # no such process
+    dead.write_bytes(b"half a snapshot")
+    foreign = path.with_name(path.name + ".notes.tmp")  # not one of ours: left alone
+    foreign.write_bytes(b"")
+    assert save_snapshot(store, build_projection(store))
+    assert not dead.exists() and foreign.exists() and path.is_file()

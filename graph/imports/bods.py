@@ -63,11 +63,11 @@ interest ``type``                                           relationship kind
 ==========================================================  ====================
 ``shareholding``                                            ``shareholding``
 ``votingRights``                                            ``voting-rights``
-``appointmentOfBoard``, ``otherInfluenceOrControl``,        ``control``
-``seniorManagingOfficial``,
+``otherInfluenceOrControl``,                                 ``control``
 ``controlViaCompanyRulesOrArticles``,
 ``controlByLegalFramework``
-``boardMember``, ``boardChair``                             ``directorship``
+``appointmentOfBoard``                                      ``board-appointment``
+``boardMember``, ``boardChair``, ``seniorManagingOfficial`` ``directorship``
 any other (trust roles, rights by contract, to profits or   ``other``
 assets, nominee, nominator, unknown, unpublished), or none
 ==========================================================  ====================
@@ -174,17 +174,11 @@ _INTEREST_KINDS: dict[str, RelationKind] = {
     "shareholding": "shareholding",
     "votingRights": "voting-rights",
     **dict.fromkeys(
-        (
-            "appointmentOfBoard",
-            "otherInfluenceOrControl",
-            "seniorManagingOfficial",
-            "controlViaCompanyRulesOrArticles",
-            "controlByLegalFramework",
-        ),
-        "control",
+        ("otherInfluenceOrControl", "controlViaCompanyRulesOrArticles", "controlByLegalFramework"), "control"
     ),
-    "boardMember": "directorship",
-    "boardChair": "directorship",
+    "appointmentOfBoard": "board-appointment",
+    # A senior managing official is named where no beneficial owner is found: a role, not control.
+    **dict.fromkeys(("boardMember", "boardChair", "seniorManagingOfficial"), "directorship"),
     **dict.fromkeys(
         (
             "settlor",

@@ -604,7 +604,7 @@ class _Builder:
             self._t(subject, _LX.consolidatedBy, interested)
         elif r.kind == "branch":
             self._t(subject, _LX.branchOf, interested)
-        elif r.kind in ("shareholding", "voting-rights", "control"):
+        elif r.kind in ("shareholding", "voting-rights", "control", "board-appointment"):
             self._interest(r, subject, interested)
         else:
             self.report.counts[f"{r.kind} relationships not imported"] += 1
@@ -615,7 +615,9 @@ class _Builder:
         self._t(s, _RDF_TYPE, _n(_LX.OwnershipInterest))
         self._t(s, _LX.owner, owner)
         self._t(s, _LX.owned, owned)
-        kind = _LX.SoleControl if r.kind == "control" else _LX.Shareholding
+        # Control by other means counts under every test; a right to appoint the board only
+        # under decisive-influence tests (:func:`~longarm.graph.engine.ownership.confers_control`).
+        kind = {"control": _LX.SoleControl, "board-appointment": _LX.BoardAppointment}.get(r.kind, _LX.Shareholding)
         self._t(s, _LX.interestKind, _n(kind))
         votes = r.kind == "voting-rights"
         base = "shareOfVotes" if votes else "shareOfCapital"

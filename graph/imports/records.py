@@ -55,7 +55,8 @@ EntityKind = Literal["company", "organization", "person", "state", "public-body"
 RelationKind = Literal[
     "shareholding",  # a share of the capital
     "voting-rights",  # a share of the votes
-    "control",  # control without a stated share (board appointment, other means)
+    "control",  # control without a stated share, by other means (articles, law, influence)
+    "board-appointment",  # the right to appoint or remove board members
     "consolidation-direct",  # IS_DIRECTLY_CONSOLIDATED_BY: subject consolidated by interested
     "consolidation-ultimate",  # IS_ULTIMATELY_CONSOLIDATED_BY
     "branch",  # IS_INTERNATIONAL_BRANCH_OF: subject is a branch of interested

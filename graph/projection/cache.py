@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 import weakref
@@ -59,8 +60,10 @@ def projection_for(store: Store, *, snapshot_after: float = SNAPSHOT_AFTER_S) ->
       (:mod:`longarm.graph.projection.snapshot`); the first call after a restart loads it, patched
       with what the store's change log says was written since it was saved;
     - built from the whole store otherwise. A build that took at least `snapshot_after`
-      seconds is saved as the new snapshot; a patched one is saved in a background thread
-      once the snapshot lags more than :data:`SAVE_AFTER_SUBJECTS` subjects behind.
+      seconds is saved as the new snapshot, in a background thread (the caller answers
+      first: the save of a million organizations takes tens of seconds); a patched one is
+      saved so once the snapshot lags more than :data:`SAVE_AFTER_SUBJECTS` subjects behind.
+      A process waits for the saves under way before it exits (:func:`wait_for_snapshot_saves`).
 
     Concurrent callers wait for one projection instead of each making their own, but for
     those that have the projection from before a patch under way: they answer with it at
@@ -95,7 +98,7 @@ def _up_to_date(store: Store, snapshot_after: float, *, wait: bool) -> Projectio
             start, revision = time.perf_counter(), store.revision()
             projection = build_projection(store)
             if revision is not None and time.perf_counter() - start >= snapshot_after:
-                save_snapshot(store, projection, revision)
+                _save_in_background(store, projection, revision)  # the caller answers meanwhile
         _CACHE[store] = (key, projection)
         return projection
     finally:
@@ -136,6 +139,12 @@ def _save_later(store: Store, projection: Projection, revision: str | None) -> N
         if behind is not None and len(behind) <= SAVE_AFTER_SUBJECTS:
             return
 
+    _save_in_background(store, projection, revision)
+
+
+def _save_in_background(store: Store, projection: Projection, revision: str | None) -> None:
+    """Save `projection` as the snapshot in a thread of its own; a process that ends waits for it first."""
+
     def save() -> None:
         with _SAVING:
             save_snapshot(store, projection, revision)  # does nothing once the store has changed again
@@ -148,8 +157,10 @@ def _save_later(store: Store, projection: Projection, revision: str | None) -> N
 def wait_for_snapshot_saves(timeout: float | None = None) -> bool:
     """Wait until the snapshots being saved in the background are written; False if `timeout` passed first.
 
-    For benchmarks, which measure a steady state: a save at a million organizations holds
-    the interpreter for tens of seconds, slowing whatever else the process does meanwhile.
+    Run at the process's exit (a command that answered before its snapshot was saved ends
+    once it is), and by benchmarks, which measure a steady state: a save at a million
+    organizations holds the interpreter for tens of seconds, slowing whatever else the
+    process does meanwhile.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     for saver in list(_SAVERS):
@@ -183,6 +194,7 @@ _LOCKS: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictio
 _LOCKS_LOCK = threading.Lock()
 _SAVING = threading.Lock()
 _SAVERS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # background saves under way
+atexit.register(wait_for_snapshot_saves)
 #: The most subjects a write may change for the projection to be patched, not rebuilt.
 PATCH_LIMIT = CHANGE_LOG_SUBJECTS
 #: A patched projection is saved as the snapshot once this many subjects changed since the

@@ -468,12 +468,16 @@ _NO_VALUES: list[str] = []  # shared by every node without values: never mutated
 
 def term_key(term: object) -> str:
     """The key of a subject term in the projection's tables: an IRI's value, a blank node's text."""
+    if type(term) is str:  # read as text already (:mod:`.rows`)
+        return term
     if isinstance(term, ox.NamedNode):
         return term.value
     return str(term)
 
 
 def _text(term: object) -> str:
+    if type(term) is str:
+        return term
     if isinstance(term, ox.NamedNode | ox.Literal):
         return term.value
     return str(term)

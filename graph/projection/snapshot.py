@@ -73,6 +73,7 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
     if path is None or current is None or store.read_only or (revision is not None and revision != current):
         return False
     revision = current
+    _sweep_temporaries(path)
     temp = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
         with temp.open("wb") as out:
@@ -83,6 +84,24 @@ def save_snapshot(store: Store, projection: Projection, revision: str | None = N
         temp.unlink(missing_ok=True)
         return False
     store.forget_changes_before(revision)
+    return True
+
+
+def _sweep_temporaries(path: Path) -> None:
+    """Delete the temporary files of saves that processes no longer running left beside the snapshot."""
+    for temp in path.parent.glob(path.name + ".*.tmp"):
+        pid = temp.name[len(path.name) + 1 : -len(".tmp")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
