@@ -19,7 +19,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from ..graph.base.errors import InputError
 from ..graph.imports.importer import FORMATS, ImportReport, import_files, list_imports, remove_import
@@ -154,7 +154,7 @@ def count_lines(paths: list[Path]) -> int | None:
     return total
 
 
-def _newlines(stream: BinaryIO) -> int:
+def _newlines(stream: IO[bytes]) -> int:
     return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
 
 

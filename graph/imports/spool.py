@@ -137,7 +137,7 @@ class _Chain(io.RawIOBase):
 
     def __init__(self, paths: list[Path]) -> None:
         self._paths = list(reversed(paths))
-        self._current: IO[bytes] | None = None
+        self._current: io.BufferedReader | None = None
 
     def readable(self) -> bool:
         return True

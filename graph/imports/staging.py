@@ -130,8 +130,8 @@ def _types(store: Store, spool: Spool, nodes: set[str], cache: dict[str, list[st
             out += cache[node]
         else:
             unknown.append(ox.NamedNode(node[1:-1]))
-    for node in unknown:
-        cache[str(node)] = []
+    for missing in unknown:
+        cache[str(missing)] = []
     for q in quads_about(store.oxigraph, unknown, "s"):
         if str(q.predicate) == TYPE:
             line = f"{q.subject} {TYPE} {q.object} ."
@@ -170,5 +170,6 @@ def write_spool(
         return {META_GRAPH: provenance_record(graph, name, digest, checked[0].triples)}, checked[0].subjects
 
     marker = provenance_record(graph, name, digest, 0)[0]  # the digest: the statement that commits the graph
-    store.bulk_add_graph(graph, spool.streams(), marker=ox.Quad(*marker, ox.NamedNode(META_GRAPH)), check=check)
+    commit = ox.Quad(marker.subject, marker.predicate, marker.object, ox.NamedNode(META_GRAPH))
+    store.bulk_add_graph(graph, spool.streams(), marker=commit, check=check)
     return checked[0]
