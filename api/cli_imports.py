@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from ..graph.base.errors import InputError
 from ..graph.imports.importer import FORMATS, ImportReport, import_files, list_imports, remove_import
+from ..graph.projection.cache import projection_for
 from ..graph.store.embedded import Store
 from .settings import Settings
 
@@ -74,6 +75,12 @@ def cmd_import(
     finally:
         progress.done()
         checked.done()
+    if report.status == "imported":  # the answers made ready now (saved as the snapshot), not at the next start
+        prepared = Progress("statements read for the answers")
+        try:
+            projection_for(store, progress=prepared)
+        finally:
+            prepared.done()
     print(json.dumps(report.as_dict(), indent=2) if args.json else _summary(report))
     return 0
 

@@ -66,3 +66,10 @@ def test_a_read_off_the_learnt_order_still_reads_every_row(store: Store, monkeyp
     assert [s for s, _ in rows("https://w3id.org/longarm/ontology#lei")] == [
         s for s, _, _ in _as_terms(store, graphs, "https://w3id.org/longarm/ontology#lei")
     ]
+
+
+def test_a_build_tells_its_progress_in_rows_read(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rows_module, "PROGRESS_EVERY", 500)
+    seen: list[int] = []
+    build_projection(store, seen.append)
+    assert len(seen) > 5 and seen == sorted(seen) and all(n % 500 == 0 for n in seen)

@@ -70,7 +70,7 @@ def test_a_restart_loads_the_snapshot_instead_of_reading_the_store(
     assert wait_for_snapshot_saves(timeout=60)
     del store
 
-    def no_build(_: Store) -> None:
+    def no_build(_: Store, progress: object = None) -> None:
         raise AssertionError("the store was read again")
 
     monkeypatch.setattr(projection_module, "build_projection", no_build)
@@ -111,7 +111,7 @@ def test_concurrent_callers_wait_for_one_build(monkeypatch: pytest.MonkeyPatch) 
     builds = []
     real = projection_module.build_projection
 
-    def counted(s: Store) -> projection_module.Projection:
+    def counted(s: Store, progress: object = None) -> projection_module.Projection:
         builds.append(s)
         return real(s)
 

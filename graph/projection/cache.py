@@ -19,9 +19,11 @@ True
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 import time
 import weakref
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -44,10 +46,13 @@ __all__ = [
 #: A projection built in at least this many seconds is saved as the store's snapshot.
 SNAPSHOT_AFTER_S = 2.0
 
+_LOG = logging.getLogger(__name__)
 _CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Projection]] = weakref.WeakKeyDictionary()
 
 
-def projection_for(store: Store, *, snapshot_after: float = SNAPSHOT_AFTER_S) -> Projection:
+def projection_for(
+    store: Store, *, snapshot_after: float = SNAPSHOT_AFTER_S, progress: Callable[[int], None] | None = None
+) -> Projection:
     """The projection of `store`, made again only when the store has changed.
 
     Three ways, cheapest first:
@@ -69,11 +74,15 @@ def projection_for(store: Store, *, snapshot_after: float = SNAPSHOT_AFTER_S) ->
     those that have the projection from before a patch under way: they answer with it at
     once (the write being patched in has not returned yet, since the write path patches
     before it returns: :func:`refresh_if_kept`), and so readers never wait on a write.
+
+    `progress` is called with the statements read so far when the whole store is read.
     """
-    return _up_to_date(store, snapshot_after, wait=False)
+    return _up_to_date(store, snapshot_after, wait=False, progress=progress)
 
 
-def _up_to_date(store: Store, snapshot_after: float, *, wait: bool) -> Projection:
+def _up_to_date(
+    store: Store, snapshot_after: float, *, wait: bool, progress: Callable[[int], None] | None = None
+) -> Projection:
     current = cached_projection(store)
     if current is not None:
         return current
@@ -96,8 +105,10 @@ def _up_to_date(store: Store, snapshot_after: float, *, wait: bool) -> Projectio
             projection = _patched(store, *loaded) if loaded[1] else loaded[0]
         else:
             start, revision = time.perf_counter(), store.revision()
-            projection = build_projection(store)
-            if revision is not None and time.perf_counter() - start >= snapshot_after:
+            projection = build_projection(store, progress)
+            took = time.perf_counter() - start
+            _LOG.info("the engine's projection of %s read from the whole store in %.1f s", store.path or "memory", took)
+            if revision is not None and took >= snapshot_after:
                 _save_in_background(store, projection, revision)  # the caller answers meanwhile
         _CACHE[store] = (key, projection)
         return projection

@@ -49,11 +49,14 @@ from .rows import Rows, store_rows
 __all__ = ["ProjectionReader", "build_projection", "term_key"]
 
 
-def build_projection(store: Store) -> Projection:
-    """Read the store (all graphs but inferred and provenance ones) into a projection."""
+def build_projection(store: Store, progress: Callable[[int], None] | None = None) -> Projection:
+    """Read the store (all graphs but inferred and provenance ones) into a projection.
+
+    `progress` is called with the number of statements read so far, every hundred thousand.
+    """
     graphs = fact_graphs(store.named_graphs())
     with making_acyclic_objects():  # millions of acyclic objects (graph/base/acyclic.py)
-        return ProjectionReader(store_rows(store.oxigraph, graphs)).build()
+        return ProjectionReader(store_rows(store.oxigraph, graphs, progress)).build()
 
 
 class ProjectionReader:

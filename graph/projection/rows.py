@@ -33,7 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyoxigraph as ox
 
-__all__ = ["AHEAD", "Rows", "Tagged", "store_rows"]
+__all__ = ["AHEAD", "PROGRESS_EVERY", "Rows", "Tagged", "store_rows"]
 
 #: Where a reader takes its rows from: the (subject, object) of one predicate IRI. Subjects
 #: and objects are Oxigraph terms (given statements) or their text (:func:`store_rows`).
@@ -41,6 +41,8 @@ Rows = Callable[[str], Iterable[tuple[object, object]]]
 
 #: Scans made ahead of the reader.
 AHEAD = 2
+#: Rows between two calls of a read's progress callback.
+PROGRESS_EVERY = 100_000
 
 
 class Tagged(str):
@@ -58,8 +60,11 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def store_rows(inner: ox.Store, graphs: list[str]) -> Rows:
+def store_rows(inner: ox.Store, graphs: list[str], progress: Callable[[int], None] | None = None) -> Rows:
     """The rows of the chosen graphs of a store (see the module docstring).
+
+    `progress`, if given, is called with the number of rows read so far, every
+    :data:`PROGRESS_EVERY` rows.
 
     A SELECT of the two columns, over the graphs as the default graph, decodes only the
     subject and the object: reading quads would also decode the predicate and the graph
@@ -89,9 +94,21 @@ def store_rows(inner: ox.Store, graphs: list[str]) -> Rows:
         else:  # off the plan: no more scans ahead
             plan.clear()
             data = scan(predicate)
-        return _parsed(data)
+        return _parsed(data) if progress is None else _counted(_parsed(data), read, progress)
+
+    read = [0]
 
     return rows
+
+
+def _counted(
+    rows: Iterator[tuple[str, str]], read: list[int], progress: Callable[[int], None]
+) -> Iterator[tuple[str, str]]:
+    for row in rows:
+        read[0] += 1
+        if read[0] % PROGRESS_EVERY == 0:
+            progress(read[0])
+        yield row
 
 
 def _workers() -> ThreadPoolExecutor:
