@@ -126,3 +126,18 @@ def test_buckets_change_nothing_of_what_is_written(store: Store, buckets: int, m
     load_bundled(other)
     again = import_files(other, "gleif", GLEIF, skip_bad=True, today=TODAY)
     assert {q.triple for q in other.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(again.graph))} == written
+
+
+def test_a_zipped_import_is_bucketed_by_what_it_unpacks_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    sizes: list[int] = []
+    monkeypatch.setattr(importer, "buckets_for", lambda size: sizes.append(size) or 1)
+    archive = tmp_path / "gleif.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for path in GLEIF:
+            out.write(path, path.name)
+    store = Store.in_memory()
+    load_bundled(store)
+    import_files(store, "gleif", [archive], skip_bad=True, today=TODAY)
+    assert sizes == [sum(p.stat().st_size for p in GLEIF)] and archive.stat().st_size < sizes[0]

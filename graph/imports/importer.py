@@ -55,6 +55,7 @@ import functools
 import hashlib
 import importlib
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -207,7 +208,7 @@ def import_files(
     if recorded_digest(store, report.graph) == digest:
         report.status = "unchanged"  # the same files again: the store holds them already
         return report
-    spool = Spool(_spool_folder(store), buckets=buckets_for(sum(int(str(f["size"])) for f in files)))
+    spool = Spool(_spool_folder(store), buckets=buckets_for(sum(_uncompressed_size(p) for p in paths)))
     try:
         builder = _Builder(store, report, today or dt.date.today(), spool)
         for i, record in enumerate(read(paths), 1):
@@ -237,6 +238,16 @@ def import_files(
     if refresh:
         refresh_if_kept(store)  # outside the lock: other writers go on
     return report
+
+
+def _uncompressed_size(path: Path) -> int:
+    """The bytes the reader of `path` will read: a zip archive's members unpacked, a folder's files."""
+    if path.is_dir():
+        return sum(_uncompressed_size(p) for p in path.rglob("*") if p.is_file())
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    return path.stat().st_size
 
 
 def _spool_folder(store: Store) -> Path:
