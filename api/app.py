@@ -18,6 +18,7 @@ from ..graph.store.embedded import Store
 from ..graph.store.loading import load_bundled
 from .body_limit import BodyLimitMiddleware
 from .errors import install_error_handlers
+from .routes.assessments import router as assessments_router
 from .routes.charts import router as charts_router
 from .routes.data import router as data_router
 from .routes.entities import router as entities_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         instruments_router,
         data_router,
         imports_router,
+        assessments_router,
         stats_router,
         export_router,
     ):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 __all__ = [
     "AnswerOut",
+    "AssessmentsOut",
     "AssetDescription",
     "ChainOut",
     "DeleteOut",
@@ -306,6 +307,36 @@ class ImportOut(_Out):
 
 class ImportsOut(_Out):
     imports: list[dict[str, str]]
+
+
+class CriterionOut(_Out):
+    clause: str | None
+    label: str
+    kind: str
+    status: Literal["pass", "fail", "unknown"]
+    reasons: list[str]
+    warnings: list[str]
+    holders: list[dict[str, Any]]
+    facts: list[dict[str, Any]]
+    source: list[SourceOut]
+    caveats: list[str]
+
+
+class AssessmentOut(_Out):
+    subject: EntityRef
+    requirement: dict[str, Any]
+    as_of: str
+    method: Literal["multiplicative", "control"]
+    status: Literal["pass", "fail", "unknown"]
+    criteria: list[CriterionOut]
+    qualifications: list[dict[str, Any]]
+    caveats: list[str]
+
+
+class AssessmentsOut(_Out):
+    """One assessment per organization assessed (a service's providers each)."""
+
+    assessments: list[AssessmentOut]
 
 
 class ErrorOut(BaseModel):

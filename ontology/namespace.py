@@ -114,6 +114,7 @@ ENTITY_KINDS: Final = (
     "region",
     "contract",
     "certification",
+    "requirement",
     "asset",
     "instrument",
     "authority",
@@ -142,6 +143,8 @@ class LX(DefinedNamespace):
     LegalInstrument: URIRef
     Authority: URIRef
     Certification: URIRef
+    Requirement: URIRef
+    Criterion: URIRef
     Exposure: URIRef
     PathStep: URIRef
     Source: URIRef
@@ -282,6 +285,13 @@ class LX(DefinedNamespace):
     milestone: URIRef
     decisionNumber: URIRef
     schemeVersion: URIRef
+    criterion: URIRef
+    criterionKind: URIRef
+    clause: URIRef
+    trustedArea: URIRef
+    individualCap: URIRef
+    collectiveCap: URIRef
+    warningMargin: URIRef
     retrievedOn: URIRef
     reachesData: URIRef
     explanation: URIRef
@@ -437,6 +447,9 @@ class LX(DefinedNamespace):
 
     # Concept schemes
     CertificationStatuses: URIRef
+    CriterionKinds: URIRef
+    SeatInArea: URIRef
+    HoldingCaps: URIRef
 
     # Concepts
     Qualified: URIRef

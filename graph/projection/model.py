@@ -37,6 +37,7 @@ __all__ = [
     "RDF_TYPE",
     "RULE_KINDS",
     "Asset",
+    "Certification",
     "Contract",
     "ControlEpoch",
     "Dated",
@@ -45,6 +46,8 @@ __all__ = [
     "Interest",
     "Org",
     "Projection",
+    "Requirement",
+    "RequirementCriterion",
     "Rule",
     "Service",
     "SourceRef",
@@ -180,6 +183,41 @@ class Contract(Dated):
 
 
 @dataclass(slots=True)
+class RequirementCriterion(Dated):
+    """A criterion of a requirement: its kind (``lx:SeatInArea``, ``lx:HoldingCaps``) and parameters."""
+
+    label: str = ""
+    clause: str | None = None
+    kind: str = ""
+    area: str | None = None
+    individual_cap: float | None = None
+    collective_cap: float | None = None
+    margin: float = 0.0
+
+
+@dataclass(slots=True)
+class Requirement(Dated):
+    """A rule a buyer must apply (SecNumCloud 3.2 §19.6 …), made of criteria; in force from `valid_from`."""
+
+    label: str = ""
+    citation: str | None = None
+    criteria: list[RequirementCriterion] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Certification(Dated):
+    """A qualification or certification (SecNumCloud …) of a service, held by an organization."""
+
+    label: str = ""
+    scheme: str | None = None
+    status: str | None = None
+    holder: str | None = None
+    services: set[str] = field(default_factory=set)
+    decision: str | None = None
+    version: str | None = None
+
+
+@dataclass(slots=True)
 class Asset(Dated):
     """A customer's data asset."""
 
@@ -271,6 +309,8 @@ class Projection:
     contracts_by_party: dict[str, list[str]] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)
     instruments: dict[str, Instrument] = field(default_factory=dict)
+    requirements: dict[str, Requirement] = field(default_factory=dict)
+    certifications: dict[str, Certification] = field(default_factory=dict)
     authority_jurisdiction: dict[str, str] = field(default_factory=dict)
     sources: dict[str, SourceRef] = field(default_factory=dict)
     reaches_data: dict[str, bool] = field(default_factory=dict)

@@ -52,7 +52,7 @@ from .rows import Rows
 
 __all__ = ["patched_projection"]
 
-_PARTS = (str(LX.grantsAccess), str(LX.reachRule))  # records made of several nodes
+_PARTS = (str(LX.grantsAccess), str(LX.reachRule), str(LX.criterion))  # records made of several nodes
 
 
 def patched_projection(store: Store, old: Projection, subjects: Collection[ox.NamedNode | ox.BlankNode]) -> Projection:
@@ -133,6 +133,8 @@ _OWN_KEYED = (
     "region_sources",
     "assets",
     "instruments",
+    "requirements",
+    "certifications",
     "authority_jurisdiction",
     "sources",
     "reaches_data",

@@ -32,6 +32,7 @@ from .model import (
     RDFS_LABEL,
     RULE_KINDS,
     Asset,
+    Certification,
     Contract,
     Dated,
     Grant,
@@ -39,6 +40,8 @@ from .model import (
     Interest,
     Org,
     Projection,
+    Requirement,
+    RequirementCriterion,
     Rule,
     Service,
     SourceRef,
@@ -325,6 +328,7 @@ class ProjectionReader:
         for s, vs in self.values(LX.bindsOrganizationKind).items():
             p.binds_kinds[s] = set(vs)
 
+        self._requirements(types, dated)
         # authorities and instruments
         for s, vs in self.values(LX.actsFor).items():
             p.authority_jurisdiction[s] = vs[0]
@@ -332,6 +336,54 @@ class ProjectionReader:
         self.strings.clear()
         self.sets.clear()
         return p
+
+    def _requirements(self, types: dict[str, set[str]], dated: Callable[[Dated], None]) -> None:
+        """Requirements with their criteria, and certifications (their status at a date is an assessment's)."""
+        p = self.p
+        kind, clause, area = self.single(LX.criterionKind), self.single(LX.clause), self.single(LX.trustedArea)
+        caps = {str(prop): self.single(prop) for prop in (LX.individualCap, LX.collectiveCap, LX.warningMargin)}
+        criteria: dict[str, RequirementCriterion] = {}
+        for s in types[str(LX.Criterion)]:
+            c = criteria[s] = RequirementCriterion(
+                s,
+                label=p.labels.get(s, s),
+                clause=clause.get(s),
+                kind=kind.get(s, ""),
+                area=area.get(s),
+                individual_cap=_num(caps[str(LX.individualCap)].get(s)),
+                collective_cap=_num(caps[str(LX.collectiveCap)].get(s)),
+                margin=_num(caps[str(LX.warningMargin)].get(s)) or 0.0,
+            )
+            dated(c)
+        has, citation = self.values(LX.criterion), self.single(LX.citation)
+        for s in types[str(LX.Requirement)]:
+            r = p.requirements[s] = Requirement(
+                s,
+                label=p.labels.get(s, s),
+                citation=citation.get(s),
+                criteria=sorted(
+                    (criteria[c] for c in has.get(s, ()) if c in criteria), key=lambda c: c.clause or c.iri
+                ),
+            )
+            dated(r)
+        scheme, status, holder = self.single(LX.scheme), self.single(LX.status), self.single(LX.holder)
+        certifies, decision, version = (
+            self.values(LX.certifies),
+            self.single(LX.decisionNumber),
+            self.single(LX.schemeVersion),
+        )
+        for s in types[str(LX.Certification)]:
+            cert = p.certifications[s] = Certification(
+                s,
+                label=p.labels.get(s, s),
+                scheme=scheme.get(s),
+                status=status.get(s),
+                holder=holder.get(s),
+                services=set(certifies.get(s, ())),
+                decision=decision.get(s),
+                version=version.get(s),
+            )
+            dated(cert)
 
     def _instruments(
         self, types: dict[str, set[str]], alt: dict[str, list[str]], dated: Callable[[Dated], None]

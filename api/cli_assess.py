@@ -1,0 +1,77 @@
+"""``longarm assess``: does a provider (or each provider of an offer) meet a requirement, criterion by criterion?
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="longarm")
+>>> add_assess_parser(parser.add_subparsers(dest="command"))
+>>> args = parser.parse_args(["assess", "s3ns", "--requirement", "secnumcloud-3-2-19-6", "--method", "control"])
+>>> args.ref, args.requirement, args.method, args.format
+('s3ns', 'secnumcloud-3-2-19-6', 'control', 'text')
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..graph.base.errors import InputError
+from ..graph.engine.assess import METHODS, assess, assessed_organizations, find_requirement
+from ..graph.projection.cache import projection_for
+from ..graph.projection.model import Projection
+from ..graph.store.embedded import Store
+from ..graph.views.assessment import assessment_to_dict, assessment_to_text
+from .settings import Settings
+
+__all__ = ["add_assess_parser", "cmd_assess"]
+
+
+def add_assess_parser(sub: Any) -> None:
+    """Add the ``assess`` command to the subparsers `sub`."""
+    p = sub.add_parser(
+        "assess",
+        help="does a provider or an offer meet a requirement (SecNumCloud 19.6 …)? criterion by criterion",
+        description="Assess an organization, or each provider of a service, under a requirement: each criterion "
+        "passes, fails or cannot be told from the facts on record, with its reasons, facts and sources. "
+        "`longarm assess --list` lists the requirements the store knows.",
+    )
+    p.add_argument("ref", nargs="?", metavar="REF", help="an organization or a service (slug, IRI, LEI, name)")
+    p.add_argument("--requirement", metavar="ID", help="the requirement (default: the only one, if one)")
+    p.add_argument("--list", action="store_true", help="list the requirements the store knows")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
+    p.add_argument("--method", choices=METHODS, default="multiplicative", help="look-through of indirect holdings")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_assess)
+
+
+def cmd_assess(
+    args: argparse.Namespace, settings: Settings, open_to_read: Callable[[argparse.Namespace, Settings], Store]
+) -> int:
+    """Run ``longarm assess``."""
+    p = projection_for(open_to_read(args, settings))
+    if args.list:
+        for req in sorted(p.requirements.values(), key=lambda r: r.iri):
+            print(f"{req.iri.rsplit('/', 1)[-1]}  {req.label}")
+        return 0
+    if args.ref is None:
+        raise InputError("give REF (an organization or a service), or --list")
+    requirement = _requirement(p, args.requirement)
+    as_of = args.as_of or dt.date.today()
+    found = [assess(p, org, requirement, as_of, method=args.method) for org in assessed_organizations(p, args.ref)]
+    if args.format == "json":
+        print(json.dumps([assessment_to_dict(p, a) for a in found], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(assessment_to_text(p, a) for a in found))
+    return 0
+
+
+def _requirement(p: Projection, ref: str | None) -> str:
+    if ref is not None:
+        return find_requirement(p, ref)
+    if len(p.requirements) == 1:
+        return next(iter(p.requirements))
+    known = ", ".join(sorted(r.rsplit("/", 1)[-1] for r in p.requirements)) or "none"
+    raise InputError(f"give --requirement ID; the store knows: {known}")

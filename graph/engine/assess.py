@@ -1,0 +1,389 @@
+"""Does a provider meet a requirement a buyer must apply? Criterion by criterion: pass, fail or unknown.
+
+A requirement (SecNumCloud 3.2 §19.6 …) is data (``data/requirements.ttl``): criteria of a
+closed set of kinds, each with its parameters, read into the projection. This module
+interprets the kinds:
+
+- ``lx:SeatInArea`` — the registered office (``lx:incorporatedIn``), central
+  administration and principal establishment (``lx:headquarteredIn``, the head office
+  the data records, taken for both) are all in the trusted area;
+- ``lx:HoldingCaps`` — holders seated outside the trusted area (any one of their
+  registered office or head office outside it; a holder whose seat is not recorded may
+  be) hold, directly or indirectly, no more than the individual cap each and the
+  collective cap together, and have no right of veto, to appoint the board, or control.
+
+Unknown is never a guess: a criterion is ``unknown`` when a fact it needs is missing (a
+seat, a share, the holders of part of the capital), and says which. Shares known only as
+ranges are carried as bounds: a criterion passes when the highest possible figure is
+within the cap, fails when the lowest is above it (a strict "more than": 24.0 % passes a
+24 % cap), and is unknown in between. Figures within the criterion's warning margin of a
+cap are flagged. Indirect holdings are looked through with `method`:
+``multiplicative`` (shares multiplied along each chain) or ``control`` (a link that gives
+control counts as 100 %), since the texts do not say which.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from longarm.graph.store.embedded import Store
+>>> from longarm.graph.store.loading import load_bundled
+>>> from longarm.graph.projection.cache import projection_for
+>>> from longarm.graph.projection.model import iri
+>>> store = Store.in_memory(); _ = load_bundled(store); p = projection_for(store)
+>>> snc = find_requirement(p, "secnumcloud-3-2-19-6")
+>>> a = assess(p, iri("org", "aws-european-sovereign-cloud-gmbh"), snc, dt.date(2026, 6, 1))
+>>> [(r.criterion.clause, r.status) for r in a.results], a.status
+([('19.6.a', 'pass'), ('19.6.b', 'fail')], 'fail')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ...ontology.namespace import LXS
+from ..base.errors import InputError, UnknownReferenceError
+from ..projection.model import Interest, Projection, Requirement, RequirementCriterion, valid_at
+from .ownership import DEFAULT_MAX_DEPTH, confers_control, direct_owners
+from .resolve import resolve_ref
+
+__all__ = [
+    "METHODS",
+    "Assessment",
+    "CriterionResult",
+    "HolderShare",
+    "Qualification",
+    "assess",
+    "assessed_organizations",
+    "find_requirement",
+]
+
+Status = Literal["pass", "fail", "unknown"]
+#: The look-through methods for indirect holdings.
+METHODS = ("multiplicative", "control")
+_RIGHTS = {LXS.VetoRight: "a right of veto", LXS.BoardAppointment: "a right to appoint the board"}
+
+
+@dataclass(frozen=True, slots=True)
+class HolderShare:
+    """A holder of the assessed organization: where it is seated, and its share, direct and indirect, as bounds."""
+
+    holder: str
+    outside: bool | None  # None: its seat is not recorded
+    low: float
+    high: float
+    interests: tuple[str, ...]  # the interests its share goes through
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """The outcome of one criterion, with the reasons, the facts behind them and any warning."""
+
+    criterion: RequirementCriterion
+    status: Status
+    reasons: tuple[str, ...]
+    facts: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    holders: tuple[HolderShare, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Qualification:
+    """A qualification or certification of the organization or its services, and whether it holds at the date."""
+
+    iri: str
+    label: str
+    status: str | None
+    holds: bool
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A provider assessed under a requirement at a date: an outcome per criterion, and overall."""
+
+    subject: str
+    requirement: Requirement
+    as_of: dt.date
+    method: str
+    results: list[CriterionResult]
+    qualifications: list[Qualification] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        """``fail`` if a criterion fails, else ``unknown`` if one is unknown, else ``pass``."""
+        statuses = {r.status for r in self.results}
+        return "fail" if "fail" in statuses else "unknown" if "unknown" in statuses else "pass"
+
+
+def assessed_organizations(p: Projection, ref: str) -> list[str]:
+    """The organization `ref` names, or each provider and operator of the service (an offer) it names.
+
+    Raises
+    ------
+    ResolutionError
+        If `ref` names no organization or service, or several.
+    InputError
+        For a service with no provider on record.
+    """
+    resolved = resolve_ref(p, ref, ("org", "service"))
+    if resolved.kind == "org":
+        return [resolved.iri]
+    service = p.services[resolved.iri]
+    providers = sorted(service.providers | service.operators)
+    if not providers:
+        raise InputError(f"{resolved.label}: no provider or operator on record to assess")
+    return providers
+
+
+def find_requirement(p: Projection, ref: str) -> str:
+    """The IRI of the requirement `ref` names: its IRI or the last segment of it.
+
+    Raises
+    ------
+    UnknownReferenceError
+        With the requirements the projection knows as suggestions.
+    """
+    for iri in p.requirements:
+        if ref in (iri, iri.rsplit("/", 1)[-1]):
+            return iri
+    raise UnknownReferenceError(ref, [(r.iri, r.label) for r in p.requirements.values()], what="requirement")
+
+
+def assess(
+    p: Projection,
+    org: str,
+    requirement: str,
+    as_of: dt.date,
+    *,
+    method: str = "multiplicative",
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Assessment:
+    """Assess the organization `org` under `requirement` (IRIs) on `as_of` (see the module docstring).
+
+    Raises
+    ------
+    InputError
+        For an unknown method or a depth below 1.
+    UnknownReferenceError
+        If `org` or `requirement` is not in the projection.
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown look-through method {method!r}: use {' or '.join(METHODS)}")
+    if max_depth < 1:
+        raise InputError("max_depth must be at least 1")
+    if org not in p.orgs:
+        raise UnknownReferenceError(org, what="organization")
+    if requirement not in p.requirements:
+        raise UnknownReferenceError(requirement, what="requirement")
+    req = p.requirements[requirement]
+    results = [_evaluate(p, org, c, as_of, method, max_depth) for c in req.criteria]
+    caveats = []
+    if not valid_at(req, as_of):
+        caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
+    return Assessment(org, req, as_of, method, results, list(_qualifications(p, org, as_of)), caveats)
+
+
+def _evaluate(
+    p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, method: str, max_depth: int
+) -> CriterionResult:
+    if c.kind == LXS.SeatInArea:
+        return _seat(p, org, c)
+    if c.kind == LXS.HoldingCaps:
+        return _caps(p, org, c, as_of, method, max_depth)
+    return CriterionResult(c, "unknown", (f"longarm does not evaluate criteria of kind <{c.kind}>.",))
+
+
+# ---------------------------------------------------------------------- seat
+
+
+def _outside(p: Projection, org: str, area: str | None) -> bool | None:
+    """True if any recorded seat of `org` (registered or head office) is outside `area`; None if none is recorded."""
+    o = p.orgs.get(org)
+    places = (o.incorporated | o.headquarters) if o is not None else frozenset()
+    if not places or area is None:
+        return None
+    return any(not p.within(place, area) for place in places)
+
+
+def _seat(p: Projection, org: str, c: RequirementCriterion) -> CriterionResult:
+    o = p.orgs[org]
+    area = c.area or ""
+    name = p.label(area)
+    reasons, status = [], "pass"
+    for what, places in (("registered office", o.incorporated), ("head office", o.headquarters)):
+        if not places:
+            reasons.append(f"its {what} is not recorded")
+            status = "unknown" if status == "pass" else status
+            continue
+        outside = sorted(p.label(x) for x in places if not p.within(x, area))
+        if outside:
+            reasons.append(f"its {what} is in {', '.join(outside)}, outside the {name}")
+            status = "fail"
+        else:
+            reasons.append(f"its {what} is in {', '.join(sorted(p.label(x) for x in places))}, in the {name}")
+    if status != "fail" and o.headquarters:
+        reasons.append("the head office on record is taken as its central administration and principal establishment")
+    return CriterionResult(c, status, tuple(reasons), (org,))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- caps
+
+
+def _bounds(interest: Interest) -> tuple[float, float, bool]:
+    """(lowest, highest) share of capital (else votes) an interest can be, and whether any figure is recorded."""
+    for exact, low, high in (
+        (interest.capital, interest.capital_min, interest.capital_max),
+        (interest.votes, interest.votes_min, interest.votes_max),
+    ):
+        if exact is not None:
+            return exact, exact, True
+        if low is not None or high is not None:
+            return low or 0.0, 100.0 if high is None else high, True
+    return 0.0, 100.0, False
+
+
+def _chains(p: Projection, org: str, as_of: dt.date, max_depth: int) -> Iterator[tuple[str, tuple[Interest, ...]]]:
+    """Every holder above `org` with one chain of interests from it down to `org` (a holder per chain)."""
+    stack: list[tuple[str, tuple[Interest, ...], frozenset[str]]] = [(org, (), frozenset({org}))]
+    while stack:
+        node, chain, seen = stack.pop()
+        if len(chain) >= max_depth:
+            continue
+        for h in direct_owners(p, node, as_of):
+            if h.owner in seen or h.interest.kind == LXS.consolidatedBy:
+                continue  # a cycle; consolidated accounts are not holdings
+            longer = (h.interest, *chain)
+            yield h.owner, longer
+            stack.append((h.owner, longer, seen | {h.owner}))
+
+
+def _chain_bounds(chain: tuple[Interest, ...], method: str) -> tuple[float, float]:
+    low, high = 1.0, 1.0
+    for i, interest in enumerate(chain):
+        if method == "control" and i < len(chain) - 1 and confers_control(interest):
+            continue  # a controlled intermediate: its holding counts whole
+        a, b, _ = _bounds(interest)
+        low, high = low * a / 100.0, high * b / 100.0
+    return low * 100.0, high * 100.0
+
+
+def _caps(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, method: str, depth: int) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    chains = list(_chains(p, org, as_of, depth))
+    seat = {h: _outside(p, h, area) for h, _ in chains}
+    reasons: list[str] = []
+    warnings: list[str] = []
+    failed = unknown = False
+    # Each holder, its chains summed.
+    per_holder: dict[str, list[tuple[Interest, ...]]] = {}
+    for holder, chain in chains:
+        per_holder.setdefault(holder, []).append(chain)
+    holders = []
+    for holder, its in sorted(per_holder.items()):
+        low = min(100.0, sum(_chain_bounds(ch, method)[0] for ch in its))
+        high = min(100.0, sum(_chain_bounds(ch, method)[1] for ch in its))
+        holders.append(HolderShare(holder, seat[holder], low, high, tuple(i.iri for ch in its for i in ch)))
+    for h in holders:
+        if h.outside is False:
+            continue
+        where = "seated outside the " + name if h.outside else "whose seat is not recorded"
+        figure = _figure(h.low, h.high)
+        if c.individual_cap is not None:
+            if h.low > c.individual_cap and h.outside:
+                failed = True
+                reasons.append(f"{p.label(h.holder)}, {where}, holds {figure}: more than {c.individual_cap:g} %")
+            elif h.high > c.individual_cap:
+                unknown = True
+                reasons.append(
+                    f"{p.label(h.holder)}, {where}, holds {figure}: perhaps more than {c.individual_cap:g} %"
+                )
+            else:
+                reasons.append(f"{p.label(h.holder)}, {where}, holds {figure}: within {c.individual_cap:g} %")
+            warnings += _near(p.label(h.holder), h.low, h.high, c.individual_cap, c.margin)
+        for chain in per_holder[h.holder]:
+            if not h.outside or not all(confers_control(i) for i in chain[:-1]):
+                continue  # a right in the provider counts when held directly or through companies the holder controls
+            last = chain[-1]
+            right, control = _RIGHTS.get(last.kind), confers_control(last)
+            if right is not None or (control is not None and control.how != "consolidation"):
+                failed = True
+                what = right or "control (and with it the board)"
+                reasons.append(f"{p.label(h.holder)}, {where}, has {what} through <{last.iri}>")
+    collective = _collective(p, org, chains, seat, method)
+    unrecorded = _unrecorded(p, org, as_of)
+    if c.collective_cap is not None:
+        low, high = collective
+        high = min(100.0, high + unrecorded)
+        figure = _figure(low, high)
+        if low > c.collective_cap:
+            failed = True
+            reasons.append(f"holders outside the {name} hold {figure} together: more than {c.collective_cap:g} %")
+        elif high > c.collective_cap:
+            unknown = True
+            reasons.append(
+                f"holders outside the {name} hold {figure} together: perhaps more than {c.collective_cap:g} %"
+            )
+        else:
+            reasons.append(f"holders outside the {name} hold {figure} together: within {c.collective_cap:g} %")
+        warnings += _near(f"holders outside the {name} together", low, high, c.collective_cap, c.margin)
+    if unrecorded > 0:
+        reasons.append(f"up to {unrecorded:g} % of the capital is held by holders not on record, or whose share is not")
+        if c.individual_cap is not None and unrecorded > c.individual_cap:
+            unknown = True
+    if not chains and unrecorded == 0:
+        reasons.append("no holder is recorded")
+    if any(not _bounds(i)[2] for _, ch in chains for i in ch):
+        reasons.append("some interests have no recorded share: they are counted from 0 to 100 %")
+    reasons.append(
+        f"indirect holdings looked through by the {method} method; voting rights taken as the capital if not on record"
+    )
+    status: Status = "fail" if failed else "unknown" if unknown else "pass"
+    facts = tuple(dict.fromkeys(i.iri for _, ch in chains for i in ch))
+    return CriterionResult(c, status, tuple(reasons), facts, tuple(dict.fromkeys(warnings)), tuple(holders))
+
+
+def _collective(
+    p: Projection, org: str, chains: list[tuple[str, tuple[Interest, ...]]], seat: dict[str, bool | None], method: str
+) -> tuple[float, float]:
+    """The share held together by holders outside the area, a chain counted at its first such holder from `org` up."""
+    low = high = 0.0
+    for holder, chain in chains:
+        # chain runs from `holder` down to `org`: the holders between are the owners of chain[1:]
+        nearer = [i.owner for i in chain[1:]]
+        if any(seat.get(h) for h in nearer):
+            continue  # counted at a holder nearer to the organization
+        a, b = _chain_bounds(chain, method)
+        if seat[holder]:
+            low, high = low + a, high + b
+        elif seat[holder] is None and not any(seat.get(h) is None for h in nearer):
+            high += b  # may be outside: only the highest figure counts it
+    return min(100.0, low), min(100.0, high)
+
+
+def _unrecorded(p: Projection, org: str, as_of: dt.date) -> float:
+    """The share of the capital no recorded direct holder can hold (0 when the owners are recorded as complete)."""
+    o = p.orgs.get(org)
+    if o is not None and o.owners_recorded:
+        return 0.0
+    held = sum(_bounds(h.interest)[0] for h in direct_owners(p, org, as_of) if h.interest.kind != LXS.consolidatedBy)
+    return max(0.0, round(100.0 - held, 4))
+
+
+def _figure(low: float, high: float) -> str:
+    return f"{low:g} %" if abs(high - low) < 1e-9 else f"between {low:g} and {high:g} %"
+
+
+def _near(who: str, low: float, high: float, cap: float, margin: float) -> list[str]:
+    close = [v for v in {low, high} if v not in (0.0, 100.0) and abs(v - cap) <= margin]
+    return [f"{who}: {v:g} % is within {margin:g} points of the {cap:g} % cap" for v in sorted(close)]
+
+
+def _qualifications(p: Projection, org: str, as_of: dt.date) -> Iterator[Qualification]:
+    services = p.services_by_org.get(org, set())
+    for cert in sorted(p.certifications.values(), key=lambda c: c.iri):
+        if cert.holder == org or cert.services & services:
+            status = p.label(cert.status) if cert.status else None
+            yield Qualification(cert.iri, cert.label, status, valid_at(cert, as_of))

@@ -1,0 +1,320 @@
+"""Requirements as data, assessed criterion by criterion: pass, fail or unknown, with reasons, facts and warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from longarm.api.app import create_app
+from longarm.api.cli import main
+from longarm.api.settings import Settings
+from longarm.graph.base.errors import InputError, UnknownReferenceError, ValidationError
+from longarm.graph.engine.assess import assess, assessed_organizations, find_requirement
+from longarm.graph.projection.cache import projection_for
+from longarm.graph.projection.model import Interest, Org, Projection, Requirement, RequirementCriterion, iri
+from longarm.graph.store.embedded import Store
+from longarm.graph.store.loading import document_from_bytes, load_bundled, load_documents, user_graph
+from longarm.ontology.namespace import LXS
+
+AS_OF = dt.date(2026, 6, 1)
+EU, FR, US, DE = (iri("jur", c) for c in ("EU", "FR", "US", "DE"))
+SNC = "secnumcloud-3-2-19-6"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Projection:
+    store = Store.in_memory()
+    load_bundled(store)
+    return projection_for(store)
+
+
+# ---------------------------------------------------------------------- the smallest graphs
+
+
+def _caps(individual: float = 24.0, collective: float = 39.0) -> Requirement:
+    seat = RequirementCriterion(iri("requirement", "t-a"), label="seat", clause="a", kind=LXS.SeatInArea, area=EU)
+    caps = RequirementCriterion(
+        iri("requirement", "t-b"),
+        label="caps",
+        clause="b",
+        kind=LXS.HoldingCaps,
+        area=EU,
+        individual_cap=individual,
+        collective_cap=collective,
+        margin=3.0,
+    )
+    return Requirement(iri("requirement", "t"), label="test rule", criteria=[seat, caps])
+
+
+def _provider(*holders: tuple[str, str | None, Interest], owners_recorded: bool = True) -> Projection:
+    """A provider seated in France, its holders (name, country or None, interest) and the test requirement."""
+    p = Projection()
+    p.member_of = {FR: {EU}, DE: {EU}}
+    p.orgs["prov"] = Org("prov", label="Provider", incorporated=frozenset({FR}), headquarters=frozenset({FR}))
+    p.orgs["prov"].owners_recorded = owners_recorded
+    for name, country, interest in holders:
+        p.orgs[name] = Org(name, label=name, incorporated=frozenset({country}) if country else frozenset())
+        p.interests[interest.iri] = interest
+        p.ownership.add_edge(interest.owner, interest.owned, key=interest.iri)
+    p.requirements[iri("requirement", "t")] = _caps()
+    return p
+
+
+def _stake(owner: str, owned: str, capital: float | None = None, **more: float) -> Interest:
+    return Interest(f"i-{owner}-{owned}", owner=owner, owned=owned, kind=LXS.Shareholding, capital=capital, **more)
+
+
+def _caps_result(p: Projection, method: str = "multiplicative"):  # type: ignore[no-untyped-def]
+    return assess(p, "prov", iri("requirement", "t"), AS_OF, method=method).results[1]
+
+
+CASES = [
+    # (case, holders, status, a reason that must be given, a reason that must not)
+    (
+        "a non-EU holder just under the cap",
+        [("us-fund", US, _stake("us-fund", "prov", 23.9))],
+        "pass",
+        "within 24 %",
+        "more than",
+    ),
+    (
+        "a non-EU holder exactly at the cap",
+        [("us-fund", US, _stake("us-fund", "prov", 24.0))],
+        "pass",
+        "within 24 %",
+        "more than",
+    ),
+    (
+        "a non-EU holder just over the cap",
+        [("us-fund", US, _stake("us-fund", "prov", 24.1))],
+        "fail",
+        "more than 24 %",
+        "within 24",
+    ),
+    (
+        "an EU holder of everything",
+        [("de-group", DE, _stake("de-group", "prov", 100.0))],
+        "pass",
+        "within 39 %",
+        "more than",
+    ),
+    (
+        "three non-EU holders, each within, together over",
+        [(f"us-{n}", US, _stake(f"us-{n}", "prov", 20.0)) for n in "abc"],
+        "fail",
+        "more than 39 %",
+        "more than 24",
+    ),
+    (
+        "a holder whose seat is not recorded",
+        [("someone", None, _stake("someone", "prov", 30.0))],
+        "unknown",
+        "whose seat is not recorded",
+        ": more than 24",
+    ),
+    (
+        "a non-EU stake known as a range across the cap",
+        [("us-fund", US, _stake("us-fund", "prov", capital_min=20.0, capital_max=30.0))],
+        "unknown",
+        "perhaps more than 24 %",
+        "within 24",
+    ),
+    (
+        "a non-EU stake below a range under the cap",
+        [("us-fund", US, _stake("us-fund", "prov", capital_max=10.0))],
+        "pass",
+        "between 0 and 10 %",
+        "more than",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "holders", "status", "must", "must_not"), CASES, ids=[c[0] for c in CASES])
+def test_holding_caps(case: str, holders: list, status: str, must: str, must_not: str) -> None:  # type: ignore[type-arg]
+    result = _caps_result(_provider(*holders))
+    text = " | ".join(result.reasons)
+    assert result.status == status, text
+    assert must in text and must_not not in text
+
+
+def test_a_figure_near_a_threshold_is_flagged_on_both_sides() -> None:
+    under = _caps_result(_provider(("us-fund", US, _stake("us-fund", "prov", 23.0))))
+    over = _caps_result(_provider(("us-fund", US, _stake("us-fund", "prov", 25.0))))
+    far = _caps_result(_provider(("us-fund", US, _stake("us-fund", "prov", 5.0))))
+    assert (under.status, over.status) == ("pass", "fail")
+    assert any("within 3 points of the 24 % cap" in w for w in under.warnings)
+    assert any("within 3 points of the 24 % cap" in w for w in over.warnings)
+    assert not far.warnings
+
+
+def test_indirect_holdings_are_looked_through_by_the_chosen_method() -> None:
+    # A US parent controls (60 %) an EU holding company that holds 30 % of the provider.
+    parent = _stake("us-parent", "eu-holdco", 60.0)
+    holdco = _stake("eu-holdco", "prov", 30.0)
+    p = _provider(("us-parent", US, parent), ("eu-holdco", DE, holdco))
+    multiplied, controlled = _caps_result(p, "multiplicative"), _caps_result(p, "control")
+    assert multiplied.status == "pass" and "us-parent, seated outside the EU, holds 18 %" in " ".join(
+        multiplied.reasons
+    )
+    assert controlled.status == "fail" and "holds 30 %: more than 24 %" in " ".join(controlled.reasons)
+    assert "by the control method" in " ".join(controlled.reasons)
+
+
+def test_a_right_of_veto_held_from_outside_fails_whatever_the_share() -> None:
+    veto = Interest("i-veto", owner="us-fund", owned="prov", kind=LXS.VetoRight, capital=5.0)
+    result = _caps_result(_provider(("us-fund", US, veto)))
+    assert result.status == "fail" and "a right of veto" in " ".join(result.reasons)
+
+
+def test_holders_not_on_record_leave_the_caps_unknown_never_passed() -> None:
+    result = _caps_result(_provider(("de-group", DE, _stake("de-group", "prov", 60.0)), owners_recorded=False))
+    assert result.status == "unknown"
+    assert "up to 40 % of the capital is held by holders not on record" in " ".join(result.reasons)
+
+
+def test_a_seat_not_on_record_is_unknown_and_one_outside_fails() -> None:
+    p = _provider()
+    p.orgs["prov"].headquarters = frozenset()
+    assert assess(p, "prov", iri("requirement", "t"), AS_OF).results[0].status == "unknown"
+    p.orgs["prov"].headquarters = frozenset({US})
+    seat = assess(p, "prov", iri("requirement", "t"), AS_OF).results[0]
+    assert seat.status == "fail" and "outside the" in " ".join(seat.reasons)
+
+
+def test_bad_input_is_refused() -> None:
+    p = _provider()
+    with pytest.raises(InputError, match="look-through"):
+        assess(p, "prov", iri("requirement", "t"), AS_OF, method="average")
+    with pytest.raises(UnknownReferenceError):
+        assess(p, "nobody", iri("requirement", "t"), AS_OF)
+    with pytest.raises(UnknownReferenceError):
+        find_requirement(p, "no-such-rule")
+
+
+# ---------------------------------------------------------------------- the bundled data
+
+
+@pytest.mark.parametrize(
+    ("ref", "status", "caps", "must", "must_not"),
+    [
+        (
+            "aws-european-sovereign-cloud-gmbh",
+            "fail",
+            "fail",
+            "A100 ROW, Inc., seated outside the European Union, holds 100 %: more than 24 %",
+            "within 24",
+        ),
+        (
+            "s3ns",
+            "unknown",
+            "unknown",
+            "Alphabet Inc., seated outside the European Union, holds between 0 and 10 %: within 24 %",
+            "more than 24 %",
+        ),
+    ],
+)
+def test_s3ns_and_the_aws_european_sovereign_cloud_under_19_6(
+    bundled: Projection, ref: str, status: str, caps: str, must: str, must_not: str
+) -> None:
+    a = assess(bundled, iri("org", ref), find_requirement(bundled, SNC), AS_OF)
+    seat, holding = a.results
+    assert (a.status, seat.status, holding.status) == (status, "pass", caps)
+    assert must in holding.reasons and not any(must_not in r for r in holding.reasons)
+    assert seat.criterion.clause == "19.6.a" and holding.criterion.clause == "19.6.b"
+    assert a.requirement.sources and all(bundled.sources[s].label for s in a.requirement.sources)  # cited
+    assert holding.facts and all(bundled.fact_sources(f) for f in holding.facts)  # each fact has its sources
+
+
+def test_the_qualification_on_record_is_shown_beside_the_assessment(bundled: Projection) -> None:
+    a = assess(bundled, iri("org", "s3ns"), find_requirement(bundled, SNC), AS_OF)
+    assert [(q.status, q.holds) for q in a.qualifications if "PREMI3NS" in q.label] == [("qualified", True)]
+
+
+def test_an_offer_is_assessed_through_its_providers(bundled: Projection) -> None:
+    assert assessed_organizations(bundled, "AWS European Sovereign Cloud") == [
+        iri("org", "amazon-web-services-inc"),  # its provider
+        iri("org", "aws-european-sovereign-cloud-gmbh"),  # its operator
+    ]
+
+
+def test_a_requirement_dated_after_the_date_asked_says_so(bundled: Projection) -> None:
+    a = assess(bundled, iri("org", "s3ns"), find_requirement(bundled, SNC), dt.date(2021, 1, 1))
+    assert a.caveats and "not in force on 2021-01-01" in a.caveats[0]
+
+
+# ---------------------------------------------------------------------- requirements are data
+
+FICTIONAL = b"""
+@prefix lx: <https://w3id.org/longarm/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix jur: <https://w3id.org/longarm/id/jur/> .
+@prefix req: <https://w3id.org/longarm/id/requirement/> .
+@prefix src: <https://w3id.org/longarm/id/source/> .
+
+src:ruritania-cloud-act a lx:Source ; rdfs:label "Ruritanian Cloud Act (fictional)" ; dcterms:date "2030"^^xsd:gYear .
+req:ruritania-cloud a lx:Requirement ;
+    rdfs:label "Ruritanian cloud rule (fictional)" ;
+    lx:validFrom "2030"^^xsd:gYear ;
+    lx:criterion req:ruritania-cloud-1 ;
+    dcterms:source src:ruritania-cloud-act .
+req:ruritania-cloud-1 a lx:Criterion ;
+    rdfs:label "No holder outside Germany above 10 %" ;
+    lx:clause "1" ;
+    lx:criterionKind lx:HoldingCaps ;
+    lx:trustedArea jur:DE ;
+    lx:individualCap 10.0 ;
+    dcterms:source src:ruritania-cloud-act .
+"""
+
+
+def test_a_new_requirement_is_a_data_file_and_a_kind_outside_the_closed_set_is_refused() -> None:
+    store = Store.in_memory()
+    load_bundled(store)
+    load_documents(store, [document_from_bytes(FICTIONAL, "ruritania.ttl", user_graph("ruritania"))])
+    p = projection_for(store)
+    a = assess(p, iri("org", "s3ns"), find_requirement(p, "ruritania-cloud"), dt.date(2031, 1, 1))
+    [holding] = a.results
+    assert holding.status == "fail" and any("Thales" in r and "more than 10 %" in r for r in holding.reasons)
+    wrong = FICTIONAL.replace(b"lx:HoldingCaps", b"lx:SeatInArea , lx:HoldingCaps")
+    with pytest.raises(ValidationError, match="criterionKind"):
+        load_documents(store, [document_from_bytes(wrong, "wrong.ttl", user_graph("wrong"))])
+
+
+# ---------------------------------------------------------------------- command line and REST
+
+
+def test_the_command_line_lists_requirements_and_assesses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = ["--store", str(tmp_path / "s")]
+    assert main([*store, "load", "--bundled"]) == 0
+    capsys.readouterr()
+    assert main([*store, "assess", "--list"]) == 0
+    assert SNC in capsys.readouterr().out
+    assert main([*store, "assess", "AWS European Sovereign Cloud GmbH", "--as-of", "2026-06-01"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].endswith(": FAIL") and "19.6.b" in text and "source: ANSSI" in text
+    assert main([*store, "assess", "s3ns", "--as-of", "2026-06-01", "--format", "json", "--method", "control"]) == 0
+    [data] = json.loads(capsys.readouterr().out)
+    assert (data["status"], data["method"], [c["status"] for c in data["criteria"]]) == (
+        "unknown",
+        "control",
+        ["pass", "unknown"],
+    )
+
+
+def test_rest_assessments(tmp_path: Path) -> None:
+    app = create_app(Settings(store_path=tmp_path / "unused", write_token="t"), store=Store.in_memory())
+    with TestClient(app) as client:
+        r = client.get("/api/v1/assessments/s3ns", params={"as_of": "2026-06-01"})
+        assert r.status_code == 200, r.text
+        [a] = r.json()["assessments"]
+        assert a["requirement"]["id"] == SNC and a["status"] == "unknown"
+        assert a["criteria"][1]["facts"] and a["criteria"][1]["source"][0]["label"].startswith("ANSSI")
+        assert client.get("/api/v1/assessments/s3ns", params={"requirement": "nope"}).status_code == 404
+        assert client.get("/api/v1/assessments/s3ns", params={"method": "average"}).status_code == 422
+        assert client.get("/api/v1/assessments/no-such-provider").status_code == 404
