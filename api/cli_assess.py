@@ -1,4 +1,4 @@
-"""``longarm assess``: does a provider (or each provider of an offer) meet a requirement, criterion by criterion?
+"""``longarm assess`` (does a provider, or each provider of an offer, meet a requirement?) and ``longarm what-if``.
 
 Examples
 --------
@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..graph.base.errors import InputError
@@ -24,9 +25,11 @@ from ..graph.projection.cache import projection_for
 from ..graph.projection.model import Projection
 from ..graph.store.embedded import Store
 from ..graph.views.assessment import assessment_to_dict, assessment_to_text
+from ..graph.views.whatif import what_if_to_dict, what_if_to_text
+from ..graph.write.whatif import what_if
 from .settings import Settings
 
-__all__ = ["add_assess_parser", "cmd_assess"]
+__all__ = ["add_assess_parser", "add_what_if_parser", "cmd_assess", "cmd_what_if"]
 
 
 def add_assess_parser(sub: Any) -> None:
@@ -75,3 +78,49 @@ def _requirement(p: Projection, ref: str | None) -> str:
         return next(iter(p.requirements))
     known = ", ".join(sorted(r.rsplit("/", 1)[-1] for r in p.requirements)) or "none"
     raise InputError(f"give --requirement ID; the store knows: {known}")
+
+
+def add_what_if_parser(sub: Any) -> None:
+    """Add the ``what-if`` command to the subparsers `sub`."""
+    p = sub.add_parser(
+        "what-if",
+        help="hypothetical facts (Turtle, JSON-LD) tried on a copy of the store: what they change",
+        description="Try hypothetical facts, in the ontology's terms, on a copy of the store (never on the store): "
+        "the assessments (--assess) and 'who can compel' answers (--compel) before and after them. New nodes are "
+        "cited to the hypothesis and marked assumed; close a stored fact by giving it an end date.",
+    )
+    p.add_argument("facts", type=Path, metavar="FACTS", help="a Turtle or JSON-LD file")
+    p.add_argument("--assess", action="append", default=[], metavar="REF", help="an organization or offer to assess")
+    p.add_argument("--compel", action="append", default=[], metavar="ASSET", help="a data asset to answer for")
+    p.add_argument("--requirement", metavar="ID", help="the requirement to assess under (default: the only one)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
+    p.add_argument("--method", choices=METHODS, default="multiplicative")
+    p.add_argument("--mode", choices=("strict", "practical"), default="strict")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_what_if)
+
+
+def cmd_what_if(
+    args: argparse.Namespace, settings: Settings, open_to_read: Callable[[argparse.Namespace, Settings], Store]
+) -> int:
+    """Run ``longarm what-if``."""
+    try:
+        data = args.facts.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{args.facts}: cannot read file: {exc.strerror}") from None
+    result = what_if(
+        open_to_read(args, settings),
+        data,
+        args.facts.name,
+        assessing=args.assess,
+        answering=args.compel,
+        requirement=args.requirement,
+        as_of=args.as_of or dt.date.today(),
+        method=args.method,
+        mode=args.mode,
+    )
+    if args.format == "json":
+        print(json.dumps(what_if_to_dict(result), indent=2, ensure_ascii=False))
+    else:
+        print(what_if_to_text(result), end="")
+    return 0

@@ -292,6 +292,7 @@ class LX(DefinedNamespace):
     individualCap: URIRef
     collectiveCap: URIRef
     warningMargin: URIRef
+    controlThreshold: URIRef
     retrievedOn: URIRef
     reachesData: URIRef
     explanation: URIRef
@@ -450,6 +451,7 @@ class LX(DefinedNamespace):
     CriterionKinds: URIRef
     SeatInArea: URIRef
     HoldingCaps: URIRef
+    NoOutsideAccess: URIRef
 
     # Concepts
     Qualified: URIRef

@@ -15,7 +15,16 @@ from longarm.api.settings import Settings
 from longarm.graph.base.errors import InputError, UnknownReferenceError, ValidationError
 from longarm.graph.engine.assess import assess, assessed_organizations, find_requirement
 from longarm.graph.projection.cache import projection_for
-from longarm.graph.projection.model import Interest, Org, Projection, Requirement, RequirementCriterion, iri
+from longarm.graph.projection.model import (
+    Contract,
+    Grant,
+    Interest,
+    Org,
+    Projection,
+    Requirement,
+    RequirementCriterion,
+    iri,
+)
 from longarm.graph.store.embedded import Store
 from longarm.graph.store.loading import document_from_bytes, load_bundled, load_documents, user_graph
 from longarm.ontology.namespace import LXS
@@ -221,10 +230,10 @@ def test_s3ns_and_the_aws_european_sovereign_cloud_under_19_6(
     bundled: Projection, ref: str, status: str, caps: str, must: str, must_not: str
 ) -> None:
     a = assess(bundled, iri("org", ref), find_requirement(bundled, SNC), AS_OF)
-    seat, holding = a.results
-    assert (a.status, seat.status, holding.status) == (status, "pass", caps)
+    seat, holding, access = a.results
+    assert (a.status, seat.status, holding.status, access.status) == (status, "pass", caps, "unknown")
     assert must in holding.reasons and not any(must_not in r for r in holding.reasons)
-    assert seat.criterion.clause == "19.6.a" and holding.criterion.clause == "19.6.b"
+    assert [r.criterion.clause for r in a.results] == ["19.6.a", "19.6.b", "19.6.c"]
     assert a.requirement.sources and all(bundled.sources[s].label for s in a.requirement.sources)  # cited
     assert holding.facts and all(bundled.fact_sources(f) for f in holding.facts)  # each fact has its sources
 
@@ -303,7 +312,7 @@ def test_the_command_line_lists_requirements_and_assesses(tmp_path: Path, capsys
     assert (data["status"], data["method"], [c["status"] for c in data["criteria"]]) == (
         "unknown",
         "control",
-        ["pass", "unknown"],
+        ["pass", "unknown", "unknown"],
     )
 
 
@@ -318,3 +327,84 @@ def test_rest_assessments(tmp_path: Path) -> None:
         assert client.get("/api/v1/assessments/s3ns", params={"requirement": "nope"}).status_code == 404
         assert client.get("/api/v1/assessments/s3ns", params={"method": "average"}).status_code == 422
         assert client.get("/api/v1/assessments/no-such-provider").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("day", "holds"),
+    [
+        (dt.date(2025, 6, 1), False),  # before its evaluation strategy was accepted (17 Nov 2025)
+        (dt.date(2026, 6, 1), True),  # in evaluation: which is no qualification
+    ],
+)
+def test_bleu_before_and_after_its_evaluation_began(bundled: Projection, day: dt.date, holds: bool) -> None:
+    a = assess(bundled, iri("org", "bleu"), find_requirement(bundled, SNC), day)
+    [evaluation] = [q for q in a.qualifications if "Bleu" in q.label]
+    assert (evaluation.status, evaluation.holds) == ("in evaluation", holds)
+    assert not any(q.status == "qualified" and q.holds for q in a.qualifications)
+
+
+# ---------------------------------------------------------------------- technical access (19.6.c)
+
+ADMIN, UPDATES = "admin-access", "software-updates"
+
+
+def _access_result(grantee: str, country: str | None, kind: str, *, parent: str | None = None):  # type: ignore[no-untyped-def]
+    p = _provider()
+    p.reaches_data = {ADMIN: True, UPDATES: False}
+    p.orgs[grantee] = Org(grantee, label=grantee, incorporated=frozenset({country}) if country else frozenset())
+    if parent is not None:
+        p.orgs[parent] = Org(parent, label=parent, incorporated=frozenset({US}))
+        link = _stake(parent, grantee, 60.0)
+        p.interests[link.iri] = link
+        p.ownership.add_edge(parent, grantee, key=link.iri)
+    grant = Grant("_:g", grantee, kind, None, [], [])
+    p.contracts["c"] = Contract("c", label="the operating agreement", parties={"prov", grantee}, grants=[grant])
+    p.contracts_by_party = {"prov": ["c"], grantee: ["c"]}
+    access = RequirementCriterion(
+        iri("requirement", "t-c"), label="access", clause="c", kind=LXS.NoOutsideAccess, area=EU, control_threshold=40.0
+    )
+    p.requirements[iri("requirement", "t")].criteria = [access]
+    return assess(p, "prov", iri("requirement", "t"), AS_OF).results[0]
+
+
+@pytest.mark.parametrize(
+    ("case", "grantee", "country", "kind", "parent", "status", "must"),
+    [
+        ("admin access for a US company", "us-ops", US, ADMIN, None, "fail", "us-ops, seated outside the EU"),
+        (
+            "admin access for an EU company a US parent controls",
+            "de-ops",
+            DE,
+            ADMIN,
+            "us-parent",
+            "fail",
+            "controlled by us-parent",
+        ),
+        (
+            "updates only, from a US licensor",
+            "us-vendor",
+            US,
+            UPDATES,
+            None,
+            "unknown",
+            "no access to the data is on record",
+        ),
+        ("admin access for an EU company", "de-ops", DE, ADMIN, None, "unknown", "not controlled from outside"),
+        (
+            "admin access for a company whose seat is not on record",
+            "someone",
+            None,
+            ADMIN,
+            None,
+            "unknown",
+            "its seat and who controls it are not on record",
+        ),
+    ],
+)
+def test_technical_access_from_outside(
+    case: str, grantee: str, country: str | None, kind: str, parent: str | None, status: str, must: str
+) -> None:
+    result = _access_result(grantee, country, kind, parent=parent)
+    assert result.status == status and any(must in r for r in result.reasons), result.reasons
+    assert result.facts == ("c",)  # the contract behind it
+    assert "only the contracts on record are read" in result.reasons[-1]  # never a pass on what is not on record

@@ -363,3 +363,13 @@ def test_uk_production_orders_reach_us_providers_only_under_the_agreement(
     copoa = {e.entity for e in answer.exposures if p.instruments[e.instrument].notation == "uk-copoa"}
     assert (iri("org", "amazon-com") in copoa) is reached
     assert any("none of its nexus rules applies" in n for n in answer.notes) is not reached
+
+
+def test_a_service_depending_on_a_us_licensor_is_exposed_in_its_availability_not_its_data(p: Projection) -> None:
+    answer = compel(p, on("bleu-cloud-de-confiance"), D(2026, 11, 1))
+    access = {(p.label(e.instrument), p.label(e.entity)) for e in answer.exposures}
+    availability = {(p.label(e.instrument), p.label(e.entity)) for e in answer.availability}
+    assert ("US IEEPA sanctions", "Microsoft Corporation") in availability  # it licenses the technology
+    assert not any(who == "Microsoft Corporation" for _, who in access)  # and has no recorded access to the data
+    [cut_off] = [e for e in answer.availability if p.label(e.entity) == "Microsoft Corporation"]
+    assert cut_off.path and cut_off.explanation  # with its path and why

@@ -1,20 +1,27 @@
-"""Assessments: does a provider, or each provider of an offer, meet a requirement a buyer must apply?"""
+"""Assessments (does a provider, or each provider of an offer, meet a requirement?) and what-if."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
+from ...graph.base.errors import UnsupportedFormatError
 from ...graph.engine.assess import assess, assessed_organizations, find_requirement
+from ...graph.text.rdfio import FORMATS_BY_MEDIA_TYPE
 from ...graph.views.assessment import assessment_to_dict
-from ..deps import AsOfDep, ProjectionDep
+from ...graph.views.whatif import what_if_to_dict
+from ...graph.write.whatif import what_if
+from ..deps import AsOfDep, ProjectionDep, StoreDep
+from ..examples import data_body
 from ..models import AssessmentsOut, errors
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["assessments"])
 
+_MEDIA = ", ".join(FORMATS_BY_MEDIA_TYPE)
 RefPath = Annotated[str, Path(description="an organization or a service: a slug, full IRI, LEI or exact name")]
 
 
@@ -39,3 +46,44 @@ def get_assessment(
     req = find_requirement(p, requirement)
     found = [assess(p, org, req, as_of, method=method) for org in assessed_organizations(p, ref)]
     return AssessmentsOut.model_validate({"assessments": [assessment_to_dict(p, a) for a in found]})
+
+
+@router.post(
+    "/what-if",
+    responses=errors(400, 404, 409, 415, 422),
+    summary="Hypothetical facts tried on a copy of the store: the assessments and exposures they change",
+    description=f"The body is RDF in the ontology's terms, in the syntax its Content-Type names ({_MEDIA}): a stake "
+    "added or changed, a contract or access grant, a location, a key holder; a stored fact is closed by giving it "
+    "an end date. They are validated like any write and tried on a copy of the store, which stays untouched. New "
+    "nodes are cited to the hypothesis and marked assumed. `assess` names organizations or offers, `compel` data "
+    "assets; each is answered before and after. The JSON is the same as `longarm what-if --format json`.",
+    openapi_extra=data_body(),
+)
+async def post_what_if(
+    request: Request,
+    store: StoreDep,
+    as_of: AsOfDep,
+    assess: Annotated[list[str], Query(description="organizations or offers to assess")] = [],  # noqa: B006
+    compel: Annotated[list[str], Query(description="data assets to answer 'who can compel' for")] = [],  # noqa: B006
+    requirement: Annotated[str | None, Query(description="default: the only requirement, if one")] = None,
+    method: Annotated[Literal["multiplicative", "control"], Query()] = "multiplicative",
+    mode: Annotated[Literal["strict", "practical"], Query()] = "strict",
+) -> dict[str, Any]:
+    media = request.headers.get("content-type")
+    if not media:
+        raise UnsupportedFormatError(f"send the facts with their Content-Type: one of {_MEDIA}")
+    body = await request.body()
+    result = await run_in_threadpool(
+        what_if,
+        store,
+        body,
+        "what-if facts",
+        media_type=media,
+        assessing=assess,
+        answering=compel,
+        requirement=requirement,
+        as_of=as_of,
+        method=method,
+        mode=mode,
+    )
+    return what_if_to_dict(result)

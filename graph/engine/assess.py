@@ -10,7 +10,12 @@ interprets the kinds:
 - ``lx:HoldingCaps`` — holders seated outside the trusted area (any one of their
   registered office or head office outside it; a holder whose seat is not recorded may
   be) hold, directly or indirectly, no more than the individual cap each and the
-  collective cap together, and have no right of veto, to appoint the board, or control.
+  collective cap together, and have no right of veto, to appoint the board, or control;
+- ``lx:NoOutsideAccess`` — no third party seated outside the area, or controlled from
+  outside it (at the criterion's control threshold), has an access that reaches the data,
+  by the access grants of the contracts on record for the organization and its services.
+  It fails on such a grant; otherwise it stays unknown, since only the contracts
+  themselves can tell that no third party has access.
 
 Unknown is never a guess: a criterion is ``unknown`` when a fact it needs is missing (a
 seat, a share, the holders of part of the capital), and says which. Shares known only as
@@ -32,7 +37,7 @@ Examples
 >>> snc = find_requirement(p, "secnumcloud-3-2-19-6")
 >>> a = assess(p, iri("org", "aws-european-sovereign-cloud-gmbh"), snc, dt.date(2026, 6, 1))
 >>> [(r.criterion.clause, r.status) for r in a.results], a.status
-([('19.6.a', 'pass'), ('19.6.b', 'fail')], 'fail')
+([('19.6.a', 'pass'), ('19.6.b', 'fail'), ('19.6.c', 'unknown')], 'fail')
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from typing import Literal
 from ...ontology.namespace import LXS
 from ..base.errors import InputError, UnknownReferenceError
 from ..projection.model import Interest, Projection, Requirement, RequirementCriterion, valid_at
-from .ownership import DEFAULT_MAX_DEPTH, confers_control, direct_owners
+from .ownership import DEFAULT_MAX_DEPTH, confers_control, controllers, direct_owners
 from .resolve import resolve_ref
 
 __all__ = [
@@ -192,10 +197,62 @@ def _evaluate(
         return _seat(p, org, c)
     if c.kind == LXS.HoldingCaps:
         return _caps(p, org, c, as_of, method, max_depth)
+    if c.kind == LXS.NoOutsideAccess:
+        return _access(p, org, c, as_of, max_depth)
     return CriterionResult(c, "unknown", (f"longarm does not evaluate criteria of kind <{c.kind}>.",))
 
 
 # ---------------------------------------------------------------------- seat
+
+
+def _access(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    threshold = c.control_threshold if c.control_threshold is not None else 50.0
+    services = p.services_by_org.get(org, set())
+    contracts = set(p.contracts_by_party.get(org, ()))
+    for service in services:
+        contracts.update(p.contracts_by_service.get(service, ()))
+    reasons: list[str] = []
+    facts: list[str] = []
+    failed = False
+    for iri in sorted(contracts):
+        contract = p.contracts[iri]
+        if not valid_at(contract, as_of):
+            continue
+        for grant in contract.grants:
+            if grant.grantee == org:
+                continue
+            who, kind = p.label(grant.grantee), p.label(grant.access_kind)
+            link = _linked(p, grant.grantee, area, as_of, threshold, depth)
+            if link is None:
+                reasons.append(f"{who}: {kind} under {contract.label}; its seat and who controls it are not on record")
+            elif link == "":
+                reasons.append(
+                    f"{who}: {kind} under {contract.label}; seated in the {name}, not controlled from outside"
+                )
+            elif p.reaches_data.get(grant.access_kind, False):
+                failed = True
+                reasons.append(f"{who}, {link}: {kind} under {contract.label}, which reaches the data")
+            else:
+                reasons.append(f"{who}, {link}: {kind} under {contract.label}; no access to the data is on record")
+            facts.append(iri)
+    if not contracts:
+        reasons.append("no contract of the organization or its services is on record")
+    reasons.append("only the contracts on record are read: whether another third party has access cannot be told")
+    status: Status = "fail" if failed else "unknown"
+    return CriterionResult(c, status, tuple(reasons), tuple(dict.fromkeys(facts)))
+
+
+def _linked(p: Projection, org: str, area: str, as_of: dt.date, threshold: float, depth: int) -> str | None:
+    """How `org` is tied to outside the area: a phrase, "" if it is not, None if its seat is not on record."""
+    outside = _outside(p, org, area)
+    if outside:
+        return f"seated outside the {p.label(area)}"
+    for chain in controllers(p, org, as_of, threshold=threshold, max_depth=depth):
+        if _outside(p, chain.controller, area):
+            return f"controlled by {p.label(chain.controller)}, seated outside the {p.label(area)}"
+    return None if outside is None else ""
 
 
 def _outside(p: Projection, org: str, area: str | None) -> bool | None:

@@ -193,6 +193,7 @@ class RequirementCriterion(Dated):
     individual_cap: float | None = None
     collective_cap: float | None = None
     margin: float = 0.0
+    control_threshold: float | None = None
 
 
 @dataclass(slots=True)

@@ -341,7 +341,10 @@ class ProjectionReader:
         """Requirements with their criteria, and certifications (their status at a date is an assessment's)."""
         p = self.p
         kind, clause, area = self.single(LX.criterionKind), self.single(LX.clause), self.single(LX.trustedArea)
-        caps = {str(prop): self.single(prop) for prop in (LX.individualCap, LX.collectiveCap, LX.warningMargin)}
+        caps = {
+            str(prop): self.single(prop)
+            for prop in (LX.individualCap, LX.collectiveCap, LX.warningMargin, LX.controlThreshold)
+        }
         criteria: dict[str, RequirementCriterion] = {}
         for s in types[str(LX.Criterion)]:
             c = criteria[s] = RequirementCriterion(
@@ -353,6 +356,7 @@ class ProjectionReader:
                 individual_cap=_num(caps[str(LX.individualCap)].get(s)),
                 collective_cap=_num(caps[str(LX.collectiveCap)].get(s)),
                 margin=_num(caps[str(LX.warningMargin)].get(s)) or 0.0,
+                control_threshold=_num(caps[str(LX.controlThreshold)].get(s)),
             )
             dated(c)
         has, citation = self.values(LX.criterion), self.single(LX.citation)

@@ -12,7 +12,7 @@ Examples
 >>> a = assess(p, iri("org", "s3ns"), find_requirement(p, "secnumcloud-3-2-19-6"), dt.date(2026, 6, 1))
 >>> data = assessment_to_dict(p, a)
 >>> data["status"], [(c["clause"], c["status"]) for c in data["criteria"]]
-('unknown', [('19.6.a', 'pass'), ('19.6.b', 'unknown')])
+('unknown', [('19.6.a', 'pass'), ('19.6.b', 'unknown'), ('19.6.c', 'unknown')])
 >>> print(assessment_to_text(p, a).splitlines()[0])
 S3NS under SecNumCloud 3.2 §19.6: protection against non-European law, as of 2026-06-01: UNKNOWN
 """
