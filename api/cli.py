@@ -65,7 +65,14 @@ from ..graph.views.report import (
 )
 from ..graph.write.commit import write_graphs
 from ..ontology.namespace import graph_iri
-from .cli_assess import add_assess_parser, add_what_if_parser, cmd_assess, cmd_what_if
+from .cli_assess import (
+    add_assess_parser,
+    add_compare_parser,
+    add_what_if_parser,
+    cmd_assess,
+    cmd_compare,
+    cmd_what_if,
+)
 from .cli_imports import add_import_parser, cmd_import
 from .cli_report import add_report_parser, cmd_report
 from .formats import RESULT_FORMATS, render
@@ -104,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_assess_parser(sub)
     add_what_if_parser(sub)
+    add_compare_parser(sub)
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     p.add_argument("sparql", nargs="?", help="the query text (or use --file)")
@@ -207,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[..., int] = args.func
     if func in (cmd_import, cmd_report):  # commands of their own modules, given the way this one opens a store
         func = functools.partial(func, open_to_write=_open_to_write)
-    elif func in (cmd_assess, cmd_what_if):
+    elif func in (cmd_assess, cmd_what_if, cmd_compare):
         func = functools.partial(func, open_to_read=_open_for_reading)
     try:
         return func(args, settings)

@@ -25,11 +25,12 @@ from ..graph.projection.cache import projection_for
 from ..graph.projection.model import Projection
 from ..graph.store.embedded import Store
 from ..graph.views.assessment import assessment_to_dict, assessment_to_text
+from ..graph.views.comparison import compare_offers, comparison_csv
 from ..graph.views.whatif import what_if_to_dict, what_if_to_text
 from ..graph.write.whatif import what_if
 from .settings import Settings
 
-__all__ = ["add_assess_parser", "add_what_if_parser", "cmd_assess", "cmd_what_if"]
+__all__ = ["add_assess_parser", "add_compare_parser", "add_what_if_parser", "cmd_assess", "cmd_compare", "cmd_what_if"]
 
 
 def add_assess_parser(sub: Any) -> None:
@@ -123,4 +124,24 @@ def cmd_what_if(
         print(json.dumps(what_if_to_dict(result), indent=2, ensure_ascii=False))
     else:
         print(what_if_to_text(result), end="")
+    return 0
+
+
+def add_compare_parser(sub: Any) -> None:
+    """Add the ``compare`` command to the subparsers `sub`."""
+    p = sub.add_parser("compare", help="offers side by side: requirements met and who can compel, per instrument")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
+    p.add_argument("--method", choices=METHODS, default="multiplicative")
+    p.add_argument("--mode", choices=("strict", "practical"), default="strict")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(
+    args: argparse.Namespace, settings: Settings, open_to_read: Callable[[argparse.Namespace, Settings], Store]
+) -> int:
+    """Run ``longarm compare``."""
+    p = projection_for(open_to_read(args, settings))
+    table = compare_offers(p, args.as_of or dt.date.today(), method=args.method, mode=args.mode)
+    print(json.dumps(table, indent=2, ensure_ascii=False) if args.format == "json" else comparison_csv(table), end="")
     return 0

@@ -408,3 +408,24 @@ def test_technical_access_from_outside(
     assert result.status == status and any(must in r for r in result.reasons), result.reasons
     assert result.facts == ("c",)  # the contract behind it
     assert "only the contracts on record are read" in result.reasons[-1]  # never a pass on what is not on record
+
+
+def test_offers_compared_as_json_csv_and_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(Settings(store_path=tmp_path / "unused", write_token="t"), store=Store.in_memory())
+    with TestClient(app) as client:
+        table = client.get("/api/v1/comparison", params={"as_of": "2026-06-01"}).json()
+        rows = {r["offer"]["id"]: r for r in table["rows"]}
+        assert rows["aws-european-sovereign-cloud"]["requirements"][SNC]["status"] == "fail"
+        assert rows["s3ns-premi3ns"]["requirements"][SNC]["status"] == "unknown"
+        explanation = rows["s3ns-premi3ns"]["requirements"][SNC]["explanation"]
+        assert client.get(explanation).json()["assessments"][0]["status"] == "unknown"  # each cell explained
+        assert any(cell["tier"] for r in table["rows"] for cell in r["instruments"].values())
+        csv_text = client.get("/api/v1/comparison", params={"as_of": "2026-06-01", "format": "csv"}).text
+        assert csv_text.splitlines()[0].startswith(f"offer,provider,{SNC},")
+    store = ["--store", str(tmp_path / "s")]
+    assert main([*store, "load", "--bundled"]) == 0
+    capsys.readouterr()
+    assert main([*store, "compare", "--as-of", "2026-06-01"]) == 0
+    assert capsys.readouterr().out == csv_text

@@ -1,16 +1,18 @@
-"""Assessments (does a provider, or each provider of an offer, meet a requirement?) and what-if."""
+"""Assessments (does a provider, or each provider of an offer, meet a requirement?), the comparison, what-if."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...graph.base.errors import UnsupportedFormatError
 from ...graph.engine.assess import assess, assessed_organizations, find_requirement
 from ...graph.text.rdfio import FORMATS_BY_MEDIA_TYPE
 from ...graph.views.assessment import assessment_to_dict
+from ...graph.views.comparison import compare_offers, comparison_csv
 from ...graph.views.whatif import what_if_to_dict
 from ...graph.write.whatif import what_if
 from ..deps import AsOfDep, ProjectionDep, StoreDep
@@ -87,3 +89,24 @@ async def post_what_if(
         mode=mode,
     )
     return what_if_to_dict(result)
+
+
+@router.get(
+    "/comparison",
+    summary="Offers side by side: each requirement's outcome and who can compel under each instrument",
+    description="One row per service in operation on `as_of`: the assessment of its providers and operators under "
+    "each requirement (the worst of them), and the surest tier of the exposures an asset hosted on it would have, "
+    "per instrument. Each cell gives the path of its explanation. `format=csv` gives the same as CSV.",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+def get_comparison(
+    p: ProjectionDep,
+    as_of: AsOfDep,
+    method: Annotated[Literal["multiplicative", "control"], Query()] = "multiplicative",
+    mode: Annotated[Literal["strict", "practical"], Query()] = "strict",
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> Response:
+    table = compare_offers(p, as_of, method=method, mode=mode)
+    if format == "csv":
+        return Response(comparison_csv(table), media_type="text/csv; charset=utf-8")
+    return JSONResponse(table)

@@ -16,6 +16,7 @@ and a Content-Security-Policy that allows only this origin and no inline script.
 ``/explore/instrument/{slug}``     what a legal instrument reaches
 ``/explore/check``                 who can compel access to a described asset
 ``/explore/import``                import a register or ownership data, and its report
+``/explore/compare``               offers side by side: requirements and instruments
 ``/explore/sparql``                SPARQL with example queries
 ``/static/{name}``                 the styles and scripts
 =================================  ===============================================
@@ -82,6 +83,7 @@ PAGES: Final = {
     "check.html": _Page("check", "Check an asset — longarm", ("answer.js", "check.js"), "/explore/check"),
     "sparql.html": _Page("sparql", "SPARQL — longarm", ("sparql.js",), "/explore/sparql"),
     "import.html": _Page("import", "Import a register — longarm", ("import.js",), "/explore/import"),
+    "compare.html": _Page("compare", "Compare offers — longarm", ("compare.js",), "/explore/compare"),
     "entity.html": _Page("entity", "Entity — longarm", ("entity.js",)),
     "asset.html": _Page("asset", "Who can compel access — longarm", ("answer.js", "asset.js")),
     "instrument.html": _Page("instrument", "Legal instrument — longarm", ("answer.js", "instrument.js")),
@@ -186,6 +188,11 @@ def check() -> Response:
 @router.get("/explore/import", response_class=HTMLResponse)
 def import_page() -> Response:
     return _shell("import.html")
+
+
+@router.get("/explore/compare", response_class=HTMLResponse)
+def compare_page() -> Response:
+    return _shell("compare.html")
 
 
 @router.get("/explore/sparql", response_class=HTMLResponse)

@@ -1,0 +1,113 @@
+"""Offers side by side: for each service, who can compel under each instrument, and each requirement's outcome.
+
+One row per service in operation on the date. Its instrument cells are the surest tier of
+the exposures (access, or availability) an asset hosted on it would have, stored where the
+service's regions are (as :func:`~longarm.graph.engine.reach.instrument_reach` takes it);
+its requirement cells are the assessment of its providers and operators (the worst of
+them). Each cell says where its explanation is: the assessment, or what the instrument
+reaches.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from longarm.graph.store.embedded import Store
+>>> from longarm.graph.store.loading import load_bundled
+>>> from longarm.graph.projection.cache import projection_for
+>>> store = Store.in_memory(); _ = load_bundled(store); p = projection_for(store)
+>>> table = compare_offers(p, dt.date(2026, 6, 1))
+>>> row = next(r for r in table["rows"] if r["offer"]["id"] == "aws-european-sovereign-cloud")
+>>> row["requirements"]["secnumcloud-3-2-19-6"]["status"]
+'fail'
+>>> print(comparison_csv(table).splitlines()[0][:60])
+offer,provider,secnumcloud-3-2-19-6,China National Intellige
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from ..engine.assess import assess
+from ..engine.reach import AssetSpec, compel
+from ..projection.model import Projection, valid_at
+from .report import entity_ref
+
+__all__ = ["compare_offers", "comparison_csv"]
+
+_SURE = {"established": 3, "likely": 2, "contested": 1}
+_WORST = {"fail": 3, "unknown": 2, "pass": 1}
+
+
+def compare_offers(
+    p: Projection, as_of: dt.date, *, method: str = "multiplicative", mode: str = "strict"
+) -> dict[str, Any]:
+    """Every service in operation on `as_of` × the instruments and the requirements (see the module docstring)."""
+    rows, seen = [], {}
+    for svc in sorted(p.services, key=p.label):
+        service = p.services[svc]
+        if not valid_at(service, as_of):
+            continue
+        answer = compel(p, AssetSpec(services=(svc,), label=p.label(svc)), as_of, mode)
+        instruments: dict[str, dict[str, Any]] = {}
+        for e in [*answer.exposures, *answer.availability]:
+            tier = p.label(e.tier)
+            cell = instruments.get(e.instrument)
+            if cell is None or _SURE.get(tier, 0) > _SURE.get(cell["tier"], 0):
+                slug = e.instrument.rsplit("/", 1)[-1]
+                instruments[e.instrument] = {
+                    "tier": tier,
+                    "entity": p.label(e.entity),
+                    "explanation": f"/explore/instrument/{quote(slug)}",
+                }
+            seen[e.instrument] = p.label(e.instrument)
+        orgs = sorted(service.providers | service.operators)
+        requirements = {}
+        for req in sorted(p.requirements):
+            found = [assess(p, org, req, as_of, method=method) for org in orgs]
+            worst = max((a.status for a in found), key=lambda s: _WORST[s], default="unknown")
+            rid = req.rsplit("/", 1)[-1]
+            query = urlencode({"requirement": rid, "as_of": as_of.isoformat(), "method": method})
+            requirements[rid] = {
+                "status": worst,
+                "explanation": f"/api/v1/assessments/{quote(svc.rsplit('/', 1)[-1])}?{query}",
+            }
+        rows.append(
+            {
+                "offer": entity_ref(p, svc),
+                "providers": [entity_ref(p, o) for o in sorted(service.providers)],
+                "verdict": answer.verdict.value,
+                "instruments": {p.label(i): cell for i, cell in instruments.items()},
+                "requirements": requirements,
+            }
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "method": method,
+        "mode": mode,
+        "requirements": [
+            {"id": r.rsplit("/", 1)[-1], "label": p.requirements[r].label} for r in sorted(p.requirements)
+        ],
+        "instruments": sorted(seen.values()),
+        "rows": rows,
+    }
+
+
+def comparison_csv(table: dict[str, Any]) -> str:
+    """The comparison as CSV: one row per offer, a column per requirement (its status) and instrument (its tier)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    requirements = [r["id"] for r in table["requirements"]]
+    writer.writerow(["offer", "provider", *requirements, *table["instruments"]])
+    for row in table["rows"]:
+        writer.writerow(
+            [
+                row["offer"]["label"],
+                "; ".join(p["label"] for p in row["providers"]),
+                *(row["requirements"][r]["status"] for r in requirements),
+                *(row["instruments"].get(i, {}).get("tier", "") for i in table["instruments"]),
+            ]
+        )
+    return out.getvalue()
