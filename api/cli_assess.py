@@ -43,7 +43,7 @@ def add_assess_parser(sub: Any) -> None:
         "`longarm assess --list` lists the requirements the store knows.",
     )
     p.add_argument("ref", nargs="?", metavar="REF", help="an organization or a service (slug, IRI, LEI, name)")
-    p.add_argument("--requirement", metavar="ID", help="the requirement (default: the only one, if one)")
+    p.add_argument("--requirement", metavar="ID", help="the requirement (default: each the store knows)")
     p.add_argument("--list", action="store_true", help="list the requirements the store knows")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
     p.add_argument("--method", choices=METHODS, default="multiplicative", help="look-through of indirect holdings")
@@ -62,9 +62,11 @@ def cmd_assess(
         return 0
     if args.ref is None:
         raise InputError("give REF (an organization or a service), or --list")
-    requirement = _requirement(p, args.requirement)
     as_of = args.as_of or dt.date.today()
-    found = [assess(p, org, requirement, as_of, method=args.method) for org in assessed_organizations(p, args.ref)]
+    orgs = assessed_organizations(p, args.ref)
+    found = [
+        assess(p, org, req, as_of, method=args.method) for req in _requirements(p, args.requirement) for org in orgs
+    ]
     if args.format == "json":
         print(json.dumps([assessment_to_dict(p, a) for a in found], indent=2, ensure_ascii=False))
     else:
@@ -72,13 +74,13 @@ def cmd_assess(
     return 0
 
 
-def _requirement(p: Projection, ref: str | None) -> str:
+def _requirements(p: Projection, ref: str | None) -> list[str]:
+    """The requirement `ref` names, or each the store knows."""
     if ref is not None:
-        return find_requirement(p, ref)
-    if len(p.requirements) == 1:
-        return next(iter(p.requirements))
-    known = ", ".join(sorted(r.rsplit("/", 1)[-1] for r in p.requirements)) or "none"
-    raise InputError(f"give --requirement ID; the store knows: {known}")
+        return [find_requirement(p, ref)]
+    if not p.requirements:
+        raise InputError("the store knows no requirement: load the bundled data (longarm load --bundled)")
+    return sorted(p.requirements)
 
 
 def add_what_if_parser(sub: Any) -> None:
@@ -93,7 +95,7 @@ def add_what_if_parser(sub: Any) -> None:
     p.add_argument("facts", type=Path, metavar="FACTS", help="a Turtle or JSON-LD file")
     p.add_argument("--assess", action="append", default=[], metavar="REF", help="an organization or offer to assess")
     p.add_argument("--compel", action="append", default=[], metavar="ASSET", help="a data asset to answer for")
-    p.add_argument("--requirement", metavar="ID", help="the requirement to assess under (default: the only one)")
+    p.add_argument("--requirement", metavar="ID", help="the requirement to assess under (default: each)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
     p.add_argument("--method", choices=METHODS, default="multiplicative")
     p.add_argument("--mode", choices=("strict", "practical"), default="strict")

@@ -452,6 +452,8 @@ class LX(DefinedNamespace):
     SeatInArea: URIRef
     HoldingCaps: URIRef
     NoOutsideAccess: URIRef
+    NoOutsideControl: URIRef
+    DataInArea: URIRef
 
     # Concepts
     Qualified: URIRef

@@ -305,9 +305,12 @@ def test_the_command_line_lists_requirements_and_assesses(tmp_path: Path, capsys
     assert main([*store, "assess", "--list"]) == 0
     assert SNC in capsys.readouterr().out
     assert main([*store, "assess", "AWS European Sovereign Cloud GmbH", "--as-of", "2026-06-01"]) == 0
-    text = capsys.readouterr().out
-    assert text.splitlines()[0].endswith(": FAIL") and "19.6.b" in text and "source: ANSSI" in text
-    assert main([*store, "assess", "s3ns", "--as-of", "2026-06-01", "--format", "json", "--method", "control"]) == 0
+    text = capsys.readouterr().out  # under each requirement the store knows
+    assert "under Gaia-X Label Level 3: European control (P5.1), as of 2026-06-01: FAIL" in text
+    assert "under SecNumCloud 3.2 §19.6: protection against non-European law, as of 2026-06-01: FAIL" in text
+    assert "19.6.b" in text and "P5.1.5" in text and "source: ANSSI" in text
+    argv = ["assess", "s3ns", "--requirement", SNC, "--as-of", "2026-06-01", "--format", "json", "--method", "control"]
+    assert main([*store, *argv]) == 0
     [data] = json.loads(capsys.readouterr().out)
     assert (data["status"], data["method"], [c["status"] for c in data["criteria"]]) == (
         "unknown",
@@ -319,9 +322,11 @@ def test_the_command_line_lists_requirements_and_assesses(tmp_path: Path, capsys
 def test_rest_assessments(tmp_path: Path) -> None:
     app = create_app(Settings(store_path=tmp_path / "unused", write_token="t"), store=Store.in_memory())
     with TestClient(app) as client:
-        r = client.get("/api/v1/assessments/s3ns", params={"as_of": "2026-06-01"})
+        r = client.get("/api/v1/assessments/s3ns", params={"as_of": "2026-06-01", "requirement": SNC})
         assert r.status_code == 200, r.text
         [a] = r.json()["assessments"]
+        every = client.get("/api/v1/assessments/s3ns", params={"as_of": "2026-06-01"}).json()["assessments"]
+        assert [x["requirement"]["id"] for x in every] == ["gaia-x-label-3", SNC]
         assert a["requirement"]["id"] == SNC and a["status"] == "unknown"
         assert a["criteria"][1]["facts"] and a["criteria"][1]["source"][0]["label"].startswith("ANSSI")
         assert client.get("/api/v1/assessments/s3ns", params={"requirement": "nope"}).status_code == 404
@@ -423,9 +428,42 @@ def test_offers_compared_as_json_csv_and_on_the_command_line(
         assert client.get(explanation).json()["assessments"][0]["status"] == "unknown"  # each cell explained
         assert any(cell["tier"] for r in table["rows"] for cell in r["instruments"].values())
         csv_text = client.get("/api/v1/comparison", params={"as_of": "2026-06-01", "format": "csv"}).text
-        assert csv_text.splitlines()[0].startswith(f"offer,provider,{SNC},")
+        assert csv_text.splitlines()[0].startswith(f"offer,provider,gaia-x-label-3,{SNC},")
     store = ["--store", str(tmp_path / "s")]
     assert main([*store, "load", "--bundled"]) == 0
     capsys.readouterr()
     assert main([*store, "compare", "--as-of", "2026-06-01"]) == 0
     assert capsys.readouterr().out == csv_text
+
+
+@pytest.mark.parametrize(
+    ("ref", "status", "clauses"),
+    [
+        # AWS's EU company: seated and hosting in the EU/EEA, but controlled from the US
+        ("aws-european-sovereign-cloud-gmbh", "fail", {"P5.1.2": "pass", "P5.1.4": "pass", "P5.1.5": "fail"}),
+        # S3NS: EU-controlled (Thales), PREMI3NS in France; third-party access cannot be told from the record
+        ("s3ns", "unknown", {"P5.1.2": "pass", "P5.1.4": "pass", "P5.1.5": "pass", "P5.1.6": "unknown"}),
+    ],
+)
+def test_gaia_x_label_3(bundled: Projection, ref: str, status: str, clauses: dict[str, str]) -> None:
+    a = assess(bundled, iri("org", ref), find_requirement(bundled, "gaia-x-label-3"), AS_OF)
+    got = {r.criterion.clause: r.status for r in a.results}
+    assert a.status == status and {k: got[k] for k in clauses} == clauses
+    control = next(r for r in a.results if r.criterion.clause == "P5.1.5")
+    assert control.facts  # the controlling interests, each with its sources
+    assert all(
+        "European Economic Area" in reason
+        for reason in next(r for r in a.results if r.criterion.clause == "P5.1.2").reasons
+    )
+
+
+def test_a_controller_seated_outside_fails_a_control_test_and_an_unknown_seat_is_unknown() -> None:
+    p = _provider(("us-parent", US, _stake("us-parent", "prov", 60.0)))
+    control = RequirementCriterion(
+        iri("requirement", "t-k"), label="control", clause="k", kind=LXS.NoOutsideControl, area=EU
+    )
+    p.requirements[iri("requirement", "t")].criteria = [control]
+    result = assess(p, "prov", iri("requirement", "t"), AS_OF).results[0]
+    assert result.status == "fail" and "us-parent, seated outside the EU, controls it (majority)" in result.reasons
+    p.orgs["us-parent"] = Org("us-parent", label="us-parent")  # its seat not on record
+    assert assess(p, "prov", iri("requirement", "t"), AS_OF).results[0].status == "unknown"

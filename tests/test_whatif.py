@@ -66,7 +66,13 @@ def _quads(store: Store) -> set[ox.Quad]:
 def test_a_stake_pushed_over_the_threshold_changes_the_assessment_and_the_exposures(store: Store) -> None:
     before = _quads(store)
     r = what_if(
-        store, MAJORITY.encode(), "majority.ttl", assessing=["s3ns"], answering=["what-if-records"], as_of=AS_OF
+        store,
+        MAJORITY.encode(),
+        "majority.ttl",
+        assessing=["s3ns"],
+        answering=["what-if-records"],
+        requirement="secnumcloud-3-2-19-6",
+        as_of=AS_OF,
     )
     data = what_if_to_dict(r)
     [a] = data["assessments"]
@@ -83,7 +89,9 @@ def test_a_stake_pushed_over_the_threshold_changes_the_assessment_and_the_exposu
 
 
 def test_a_stored_fact_closed_by_an_end_date_no_longer_counts(store: Store) -> None:
-    r = what_if(store, CLOSED.encode(), "closed.ttl", assessing=["s3ns"], as_of=AS_OF)
+    r = what_if(
+        store, CLOSED.encode(), "closed.ttl", assessing=["s3ns"], requirement="secnumcloud-3-2-19-6", as_of=AS_OF
+    )
     old, new = r.assessments[0]
     assert any("Alphabet" in reason for reason in old.results[1].reasons)
     assert not any("Alphabet" in reason for reason in new.results[1].reasons)
@@ -111,7 +119,7 @@ def test_what_if_on_the_command_line_and_over_rest(tmp_path: Path, capsys: pytes
     with TestClient(app) as client:
         r = client.post(
             "/api/v1/what-if",
-            params={"assess": "s3ns", "as_of": "2026-06-01"},
+            params={"assess": "s3ns", "as_of": "2026-06-01", "requirement": "secnumcloud-3-2-19-6"},
             content=MAJORITY.encode(),
             headers={"content-type": "text/turtle"},
         )

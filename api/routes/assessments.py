@@ -40,13 +40,16 @@ def get_assessment(
     p: ProjectionDep,
     ref: RefPath,
     as_of: AsOfDep,
-    requirement: Annotated[str, Query(description="the requirement's id")] = "secnumcloud-3-2-19-6",
+    requirement: Annotated[
+        str | None, Query(description="the requirement's id (default: each the store knows)")
+    ] = None,
     method: Annotated[
         Literal["multiplicative", "control"], Query(description="look-through of indirect holdings")
     ] = "multiplicative",
 ) -> AssessmentsOut:
-    req = find_requirement(p, requirement)
-    found = [assess(p, org, req, as_of, method=method) for org in assessed_organizations(p, ref)]
+    reqs = [find_requirement(p, requirement)] if requirement is not None else sorted(p.requirements)
+    orgs = assessed_organizations(p, ref)
+    found = [assess(p, org, req, as_of, method=method) for req in reqs for org in orgs]
     return AssessmentsOut.model_validate({"assessments": [assessment_to_dict(p, a) for a in found]})
 
 
@@ -67,7 +70,7 @@ async def post_what_if(
     as_of: AsOfDep,
     assess: Annotated[list[str], Query(description="organizations or offers to assess")] = [],  # noqa: B006
     compel: Annotated[list[str], Query(description="data assets to answer 'who can compel' for")] = [],  # noqa: B006
-    requirement: Annotated[str | None, Query(description="default: the only requirement, if one")] = None,
+    requirement: Annotated[str | None, Query(description="default: each requirement the store knows")] = None,
     method: Annotated[Literal["multiplicative", "control"], Query()] = "multiplicative",
     mode: Annotated[Literal["strict", "practical"], Query()] = "strict",
 ) -> dict[str, Any]:

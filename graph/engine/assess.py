@@ -15,7 +15,12 @@ interprets the kinds:
   outside it (at the criterion's control threshold), has an access that reaches the data,
   by the access grants of the contracts on record for the organization and its services.
   It fails on such a grant; otherwise it stays unknown, since only the contracts
-  themselves can tell that no third party has access.
+  themselves can tell that no third party has access;
+- ``lx:NoOutsideControl`` — no controller of the organization (decisive influence, through
+  any chain of controlled entities) is seated outside the area; unknown where a
+  controller's seat, or the holders of the organization, are not on record;
+- ``lx:DataInArea`` — every region of the services the organization provides or operates
+  lies in the area; unknown for a service whose regions are not on record.
 
 Unknown is never a guess: a criterion is ``unknown`` when a fact it needs is missing (a
 seat, a share, the holders of part of the capital), and says which. Shares known only as
@@ -68,6 +73,7 @@ Status = Literal["pass", "fail", "unknown"]
 #: The look-through methods for indirect holdings.
 METHODS = ("multiplicative", "control")
 _RIGHTS = {LXS.VetoRight: "a right of veto", LXS.BoardAppointment: "a right to appoint the board"}
+_DECISIVE = LXS.DecisiveInfluence
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +205,10 @@ def _evaluate(
         return _caps(p, org, c, as_of, method, max_depth)
     if c.kind == LXS.NoOutsideAccess:
         return _access(p, org, c, as_of, max_depth)
+    if c.kind == LXS.NoOutsideControl:
+        return _control(p, org, c, as_of, max_depth)
+    if c.kind == LXS.DataInArea:
+        return _data(p, org, c, as_of)
     return CriterionResult(c, "unknown", (f"longarm does not evaluate criteria of kind <{c.kind}>.",))
 
 
@@ -253,6 +263,61 @@ def _linked(p: Projection, org: str, area: str, as_of: dt.date, threshold: float
         if _outside(p, chain.controller, area):
             return f"controlled by {p.label(chain.controller)}, seated outside the {p.label(area)}"
     return None if outside is None else ""
+
+
+def _control(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    chains = controllers(p, org, as_of, test=_DECISIVE, max_depth=depth)
+    reasons: list[str] = []
+    status: Status = "pass"
+    for chain in chains:
+        outside = _outside(p, chain.controller, area)
+        who = p.label(chain.controller)
+        if outside:
+            status = "fail"
+            reasons.append(f"{who}, seated outside the {name}, controls it ({chain.links[-1].how})")
+        elif outside is None:
+            status = "unknown" if status == "pass" else status
+            reasons.append(f"{who} controls it; where it is seated is not on record")
+        else:
+            reasons.append(f"{who}, seated in the {name}, controls it ({chain.links[-1].how})")
+    o = p.orgs[org]
+    if not chains:
+        if o.owners_recorded:
+            reasons.append("no controller is on record, and its owners are recorded as complete")
+        else:
+            status = "unknown" if status == "pass" else status
+            reasons.append("no controller is on record, and its owners may not all be recorded")
+    facts = tuple(dict.fromkeys(link.interest.iri for chain in chains for link in chain.links))
+    return CriterionResult(c, status, tuple(reasons), facts)
+
+
+def _data(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    services = sorted(s for s in p.services_by_org.get(org, set()) if valid_at(p.services[s], as_of))
+    reasons: list[str] = []
+    status: Status = "pass"
+    for svc in services:
+        service = p.services[svc]
+        if not (org in service.providers or org in service.operators):
+            continue
+        places = {p.region_jurisdiction.get(r) for r in service.regions}
+        if not service.regions or None in places:
+            status = "unknown" if status == "pass" else status
+            reasons.append(f"{service.label}: where its regions are is not on record")
+            continue
+        outside = sorted(p.label(j) for j in places if j is not None and not p.within(j, area))
+        if outside:
+            status = "fail"
+            reasons.append(f"{service.label} has regions outside the {name}: {', '.join(outside)}")
+        else:
+            reasons.append(f"{service.label}: every region is in the {name}")
+    if not reasons:
+        status = "unknown"
+        reasons.append("it provides or operates no service on record")
+    return CriterionResult(c, status, tuple(reasons), tuple(services))
 
 
 def _outside(p: Projection, org: str, area: str | None) -> bool | None:

@@ -19,7 +19,7 @@ Examples
 >>> row["requirements"]["secnumcloud-3-2-19-6"]["status"]
 'fail'
 >>> print(comparison_csv(table).splitlines()[0][:60])
-offer,provider,secnumcloud-3-2-19-6,China National Intellige
+offer,provider,gaia-x-label-3,secnumcloud-3-2-19-6,China Nat
 """
 
 from __future__ import annotations

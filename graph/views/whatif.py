@@ -11,7 +11,8 @@ Examples
 >>> facts = f'''@prefix lx: <{PREFIXES["lx"]}> . @prefix lxorg: <{PREFIXES["lxorg"]}> .
 ... <{PREFIXES["own"]}what-if-stake> a lx:OwnershipInterest ; lx:owner lxorg:alphabet ; lx:owned lxorg:s3ns ;
 ...     lx:interestKind lx:Shareholding ; lx:shareOfCapital 30.0 .'''
->>> r = what_if(store, facts.encode(), "facts.ttl", assessing=["s3ns"], as_of=dt.date(2026, 6, 1))
+>>> r = what_if(store, facts.encode(), "facts.ttl", assessing=["s3ns"], requirement="secnumcloud-3-2-19-6",
+...             as_of=dt.date(2026, 6, 1))
 >>> data = what_if_to_dict(r)
 >>> [(a["subject"]["label"], a["before"], a["after"], a["changed"]) for a in data["assessments"]]
 [('S3NS', 'unknown', 'fail', [{'clause': '19.6.b', 'before': 'unknown', 'after': 'fail'}])]

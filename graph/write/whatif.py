@@ -19,7 +19,8 @@ Examples
 >>> facts = f'''@prefix lx: <{PREFIXES["lx"]}> . @prefix lxorg: <{PREFIXES["lxorg"]}> .
 ... <{PREFIXES["own"]}what-if-stake> a lx:OwnershipInterest ; lx:owner lxorg:alphabet ; lx:owned lxorg:s3ns ;
 ...     lx:interestKind lx:Shareholding ; lx:shareOfCapital 30.0 .'''
->>> r = what_if(store, facts.encode(), "facts.ttl", assessing=["s3ns"], as_of=dt.date(2026, 6, 1))
+>>> r = what_if(store, facts.encode(), "facts.ttl", assessing=["s3ns"], requirement="secnumcloud-3-2-19-6",
+...             as_of=dt.date(2026, 6, 1))
 >>> [(a.criterion.clause, a.status, b.status) for a, b in zip(r.assessments[0][0].results, r.assessments[0][1].results)]
 [('19.6.a', 'pass', 'pass'), ('19.6.b', 'unknown', 'fail'), ('19.6.c', 'unknown', 'unknown')]
 >>> len(store.oxigraph) == before  # the store is as it was
@@ -83,8 +84,8 @@ def what_if(
 ) -> WhatIf:
     """Try the facts `data` (a document called `name`) on a copy of `store` (see the module docstring).
 
-    `assessing` are organizations or offers to assess under `requirement` (the only one, if
-    the store knows one), `answering` data assets to answer "who can compel" for.
+    `assessing` are organizations or offers to assess under `requirement` (each the store
+    knows, if None), `answering` data assets to answer "who can compel" for.
 
     Raises
     ------
@@ -146,20 +147,20 @@ def _answer(
     mode: str,
 ) -> None:
     if refs:
-        req = _requirement(r.after, requirement)
-        for ref in refs:
-            for org in assessed_organizations(r.after, ref):
-                old = assess(r.before, org, req, as_of, method=method) if org in r.before.orgs else None
-                new = assess(r.after, org, req, as_of, method=method)
-                r.assessments.append((old or new, new))
+        for req in _requirements(r.after, requirement):
+            for ref in refs:
+                for org in assessed_organizations(r.after, ref):
+                    old = assess(r.before, org, req, as_of, method=method) if org in r.before.orgs else None
+                    new = assess(r.after, org, req, as_of, method=method)
+                    r.assessments.append((old or new, new))
     for ref in assets:
         asset = resolve(r.after, ref, "asset")
         r.answers.append((compel(r.before, asset, as_of, mode), compel(r.after, asset, as_of, mode)))
 
 
-def _requirement(p: Projection, ref: str | None) -> str:
+def _requirements(p: Projection, ref: str | None) -> list[str]:
     if ref is not None:
-        return find_requirement(p, ref)
-    if len(p.requirements) == 1:
-        return next(iter(p.requirements))
-    raise InputError("say which requirement to assess under")
+        return [find_requirement(p, ref)]
+    if not p.requirements:
+        raise InputError("the store knows no requirement to assess under")
+    return sorted(p.requirements)

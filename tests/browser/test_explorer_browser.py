@@ -307,21 +307,25 @@ def test_import_a_register_and_read_its_report(page: Any, base: str) -> None:
 def test_compare_offers_side_by_side_sorted_each_cell_explained(page: Any, base: str) -> None:
     page.get(base + "/explore/compare?as_of=2026-06-01")
     until(page, lambda d: "compared on 1 June 2026" in css(d, "#status").text, "the comparison")
+    titles = [b.text for b in css_all(page, "button.sort")]
+    column = titles.index("secnumcloud-3-2-19-6")  # offer, provider, then the requirements, then the instruments
+    assert titles[:2] == ["offer", "provider"] and "gaia-x-label-3" in titles
     rows = {r.find_element("css selector", "th").text: r for r in css_all(page, "tr.compare-row")}
+
+    def snc(row: Any) -> Any:
+        return row.find_elements("css selector", "td")[column - 1]  # the row's first cell is a th
+
     assert {"AWS European Sovereign Cloud", "S3NS PREMI3NS (Cloud de confiance S3NS)"} <= set(rows)
-    s3ns = rows["S3NS PREMI3NS (Cloud de confiance S3NS)"].find_elements("css selector", "td")[1]
-    assert s3ns.text == "unknown"  # a fact missing, never a pass
-    aws = rows["AWS European Sovereign Cloud"]
-    failed = aws.find_element("css selector", "td.cell-fail a")
-    assert "/api/v1/assessments/aws-european-sovereign-cloud?requirement=secnumcloud-3-2-19-6" in failed.get_attribute(
-        "href"
-    )
-    css(page, "button.sort[data-column='2']").click()  # the requirement's column: fail first
-    first = css_all(page, "tr.compare-row")[0]
-    assert first.find_elements("css selector", "td")[1].text == "fail"
+    assert snc(rows["S3NS PREMI3NS (Cloud de confiance S3NS)"]).text == "unknown"  # a fact missing, never a pass
+    failed = snc(rows["AWS European Sovereign Cloud"])
+    assert failed.text == "fail"
+    href = failed.find_element("css selector", "a").get_attribute("href")
+    assert "/api/v1/assessments/aws-european-sovereign-cloud?requirement=secnumcloud-3-2-19-6" in href
+    css(page, f"button.sort[data-column='{column}']").click()  # fail first
+    assert snc(css_all(page, "tr.compare-row")[0]).text == "fail"
     assert css(page, "th[aria-sort]").get_attribute("aria-sort") == "ascending"
-    css(page, "button.sort[data-column='2']").click()  # again: the other way
-    assert css_all(page, "tr.compare-row")[0].find_elements("css selector", "td")[1].text != "fail"
+    css(page, f"button.sort[data-column='{column}']").click()  # again: the other way
+    assert snc(css_all(page, "tr.compare-row")[0]).text != "fail"
     csv_link = css(page, "#content a[href*='format=csv']").get_attribute("href")
     assert csv_link.startswith(base + "/api/v1/comparison?as_of=2026-06-01")
     shot(page, "10-compare-offers")
