@@ -1,0 +1,372 @@
+"""The kinds of criteria a requirement is made of, each evaluated on a projection: pass, fail or unknown.
+
+:func:`evaluate` dispatches on the criterion's kind, one of a closed set (the shapes refuse
+any other when the data is loaded); :mod:`longarm.graph.engine.assess` assesses a whole
+requirement with it. What each kind tests, and how figures are read (bounds, strict caps,
+the look-through method, warnings, unknowns), is said in that module's docstring and in
+``docs/assessments.md``.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from longarm.graph.projection.model import Org, Projection, RequirementCriterion, iri
+>>> from longarm.ontology.namespace import LXS
+>>> p = Projection()
+>>> p.member_of = {iri("jur", "FR"): {iri("jur", "EU")}}
+>>> fr, us = frozenset({iri("jur", "FR")}), frozenset({iri("jur", "US")})
+>>> p.orgs["x"] = Org("x", label="X", incorporated=fr, headquarters=us)
+>>> seat = RequirementCriterion("c", label="seat", kind=LXS.SeatInArea, area=iri("jur", "EU"))
+>>> r = evaluate(p, "x", seat, dt.date(2026, 1, 1), "multiplicative", 10)
+>>> r.status, r.reasons[1]
+('fail', 'its head office is in US, outside the EU')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from ...ontology.namespace import LXS
+from ..projection.model import Interest, Projection, RequirementCriterion, valid_at
+from .ownership import confers_control, controllers, direct_owners
+
+__all__ = ["METHODS", "CriterionResult", "HolderShare", "Status", "evaluate"]
+
+Status = Literal["pass", "fail", "unknown"]
+#: The look-through methods for indirect holdings.
+METHODS = ("multiplicative", "control")
+_RIGHTS = {LXS.VetoRight: "a right of veto", LXS.BoardAppointment: "a right to appoint the board"}
+_DECISIVE = LXS.DecisiveInfluence
+
+
+@dataclass(frozen=True, slots=True)
+class HolderShare:
+    """A holder of the assessed organization: where it is seated, and its share, direct and indirect, as bounds."""
+
+    holder: str
+    outside: bool | None  # None: its seat is not recorded
+    low: float
+    high: float
+    interests: tuple[str, ...]  # the interests its share goes through
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """The outcome of one criterion, with the reasons, the facts behind them and any warning."""
+
+    criterion: RequirementCriterion
+    status: Status
+    reasons: tuple[str, ...]
+    facts: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    holders: tuple[HolderShare, ...] = ()
+
+
+def evaluate(
+    p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, method: str, max_depth: int
+) -> CriterionResult:
+    """The outcome of criterion `c` for the organization `org` on `as_of`."""
+    if c.kind == LXS.SeatInArea:
+        return _seat(p, org, c)
+    if c.kind == LXS.HoldingCaps:
+        return _caps(p, org, c, as_of, method, max_depth)
+    if c.kind == LXS.NoOutsideAccess:
+        return _access(p, org, c, as_of, max_depth)
+    if c.kind == LXS.NoOutsideControl:
+        return _control(p, org, c, as_of, max_depth)
+    if c.kind == LXS.DataInArea:
+        return _data(p, org, c, as_of)
+    return CriterionResult(c, "unknown", (f"longarm does not evaluate criteria of kind <{c.kind}>.",))
+
+
+# ---------------------------------------------------------------------- access, control, data, seat
+
+
+def _access(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    threshold = c.control_threshold if c.control_threshold is not None else 50.0
+    services = p.services_by_org.get(org, set())
+    contracts = set(p.contracts_by_party.get(org, ()))
+    for service in services:
+        contracts.update(p.contracts_by_service.get(service, ()))
+    reasons: list[str] = []
+    facts: list[str] = []
+    failed = False
+    for iri in sorted(contracts):
+        contract = p.contracts[iri]
+        if not valid_at(contract, as_of):
+            continue
+        for grant in contract.grants:
+            if grant.grantee == org:
+                continue
+            who, kind = p.label(grant.grantee), p.label(grant.access_kind)
+            link = _linked(p, grant.grantee, area, as_of, threshold, depth)
+            if link is None:
+                reasons.append(f"{who}: {kind} under {contract.label}; its seat and who controls it are not on record")
+            elif link == "":
+                reasons.append(
+                    f"{who}: {kind} under {contract.label}; seated in the {name}, not controlled from outside"
+                )
+            elif p.reaches_data.get(grant.access_kind, False):
+                failed = True
+                reasons.append(f"{who}, {link}: {kind} under {contract.label}, which reaches the data")
+            else:
+                reasons.append(f"{who}, {link}: {kind} under {contract.label}; no access to the data is on record")
+            facts.append(iri)
+    if not contracts:
+        reasons.append("no contract of the organization or its services is on record")
+    reasons.append("only the contracts on record are read: whether another third party has access cannot be told")
+    status: Status = "fail" if failed else "unknown"
+    return CriterionResult(c, status, tuple(reasons), tuple(dict.fromkeys(facts)))
+
+
+def _linked(p: Projection, org: str, area: str, as_of: dt.date, threshold: float, depth: int) -> str | None:
+    """How `org` is tied to outside the area: a phrase, "" if it is not, None if its seat is not on record."""
+    outside = _outside(p, org, area)
+    if outside:
+        return f"seated outside the {p.label(area)}"
+    for chain in controllers(p, org, as_of, threshold=threshold, max_depth=depth):
+        if _outside(p, chain.controller, area):
+            return f"controlled by {p.label(chain.controller)}, seated outside the {p.label(area)}"
+    return None if outside is None else ""
+
+
+def _control(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    chains = controllers(p, org, as_of, test=_DECISIVE, max_depth=depth)
+    reasons: list[str] = []
+    status: Status = "pass"
+    for chain in chains:
+        outside = _outside(p, chain.controller, area)
+        who = p.label(chain.controller)
+        if outside:
+            status = "fail"
+            reasons.append(f"{who}, seated outside the {name}, controls it ({chain.links[-1].how})")
+        elif outside is None:
+            status = "unknown" if status == "pass" else status
+            reasons.append(f"{who} controls it; where it is seated is not on record")
+        else:
+            reasons.append(f"{who}, seated in the {name}, controls it ({chain.links[-1].how})")
+    o = p.orgs[org]
+    if not chains:
+        if o.owners_recorded:
+            reasons.append("no controller is on record, and its owners are recorded as complete")
+        else:
+            status = "unknown" if status == "pass" else status
+            reasons.append("no controller is on record, and its owners may not all be recorded")
+    facts = tuple(dict.fromkeys(link.interest.iri for chain in chains for link in chain.links))
+    return CriterionResult(c, status, tuple(reasons), facts)
+
+
+def _data(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    services = sorted(s for s in p.services_by_org.get(org, set()) if valid_at(p.services[s], as_of))
+    reasons: list[str] = []
+    status: Status = "pass"
+    for svc in services:
+        service = p.services[svc]
+        if not (org in service.providers or org in service.operators):
+            continue
+        places = {p.region_jurisdiction.get(r) for r in service.regions}
+        if not service.regions or None in places:
+            status = "unknown" if status == "pass" else status
+            reasons.append(f"{service.label}: where its regions are is not on record")
+            continue
+        outside = sorted(p.label(j) for j in places if j is not None and not p.within(j, area))
+        if outside:
+            status = "fail"
+            reasons.append(f"{service.label} has regions outside the {name}: {', '.join(outside)}")
+        else:
+            reasons.append(f"{service.label}: every region is in the {name}")
+    if not reasons:
+        status = "unknown"
+        reasons.append("it provides or operates no service on record")
+    return CriterionResult(c, status, tuple(reasons), tuple(services))
+
+
+def _outside(p: Projection, org: str, area: str | None) -> bool | None:
+    """True if any recorded seat of `org` (registered or head office) is outside `area`; None if none is recorded."""
+    o = p.orgs.get(org)
+    places = (o.incorporated | o.headquarters) if o is not None else frozenset()
+    if not places or area is None:
+        return None
+    return any(not p.within(place, area) for place in places)
+
+
+def _seat(p: Projection, org: str, c: RequirementCriterion) -> CriterionResult:
+    o = p.orgs[org]
+    area = c.area or ""
+    name = p.label(area)
+    reasons, status = [], "pass"
+    for what, places in (("registered office", o.incorporated), ("head office", o.headquarters)):
+        if not places:
+            reasons.append(f"its {what} is not recorded")
+            status = "unknown" if status == "pass" else status
+            continue
+        outside = sorted(p.label(x) for x in places if not p.within(x, area))
+        if outside:
+            reasons.append(f"its {what} is in {', '.join(outside)}, outside the {name}")
+            status = "fail"
+        else:
+            reasons.append(f"its {what} is in {', '.join(sorted(p.label(x) for x in places))}, in the {name}")
+    if status != "fail" and o.headquarters:
+        reasons.append("the head office on record is taken as its central administration and principal establishment")
+    return CriterionResult(c, status, tuple(reasons), (org,))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- caps
+
+
+def _bounds(interest: Interest) -> tuple[float, float, bool]:
+    """(lowest, highest) share of capital (else votes) an interest can be, and whether any figure is recorded."""
+    for exact, low, high in (
+        (interest.capital, interest.capital_min, interest.capital_max),
+        (interest.votes, interest.votes_min, interest.votes_max),
+    ):
+        if exact is not None:
+            return exact, exact, True
+        if low is not None or high is not None:
+            return low or 0.0, 100.0 if high is None else high, True
+    return 0.0, 100.0, False
+
+
+def _chains(p: Projection, org: str, as_of: dt.date, max_depth: int) -> Iterator[tuple[str, tuple[Interest, ...]]]:
+    """Every holder above `org` with one chain of interests from it down to `org` (a holder per chain)."""
+    stack: list[tuple[str, tuple[Interest, ...], frozenset[str]]] = [(org, (), frozenset({org}))]
+    while stack:
+        node, chain, seen = stack.pop()
+        if len(chain) >= max_depth:
+            continue
+        for h in direct_owners(p, node, as_of):
+            if h.owner in seen or h.interest.kind == LXS.consolidatedBy:
+                continue  # a cycle; consolidated accounts are not holdings
+            longer = (h.interest, *chain)
+            yield h.owner, longer
+            stack.append((h.owner, longer, seen | {h.owner}))
+
+
+def _chain_bounds(chain: tuple[Interest, ...], method: str) -> tuple[float, float]:
+    low, high = 1.0, 1.0
+    for i, interest in enumerate(chain):
+        if method == "control" and i < len(chain) - 1 and confers_control(interest):
+            continue  # a controlled intermediate: its holding counts whole
+        a, b, _ = _bounds(interest)
+        low, high = low * a / 100.0, high * b / 100.0
+    return low * 100.0, high * 100.0
+
+
+def _caps(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, method: str, depth: int) -> CriterionResult:
+    area = c.area or ""
+    name = p.label(area)
+    chains = list(_chains(p, org, as_of, depth))
+    seat = {h: _outside(p, h, area) for h, _ in chains}
+    reasons: list[str] = []
+    warnings: list[str] = []
+    failed = unknown = False
+    # Each holder, its chains summed.
+    per_holder: dict[str, list[tuple[Interest, ...]]] = {}
+    for holder, chain in chains:
+        per_holder.setdefault(holder, []).append(chain)
+    holders = []
+    for holder, its in sorted(per_holder.items()):
+        low = min(100.0, sum(_chain_bounds(ch, method)[0] for ch in its))
+        high = min(100.0, sum(_chain_bounds(ch, method)[1] for ch in its))
+        holders.append(HolderShare(holder, seat[holder], low, high, tuple(i.iri for ch in its for i in ch)))
+    for h in holders:
+        if h.outside is False:
+            continue
+        where = "seated outside the " + name if h.outside else "whose seat is not recorded"
+        figure = _figure(h.low, h.high)
+        if c.individual_cap is not None:
+            if h.low > c.individual_cap and h.outside:
+                failed = True
+                reasons.append(f"{p.label(h.holder)}, {where}, holds {figure}: more than {c.individual_cap:g} %")
+            elif h.high > c.individual_cap:
+                unknown = True
+                reasons.append(
+                    f"{p.label(h.holder)}, {where}, holds {figure}: perhaps more than {c.individual_cap:g} %"
+                )
+            else:
+                reasons.append(f"{p.label(h.holder)}, {where}, holds {figure}: within {c.individual_cap:g} %")
+            warnings += _near(p.label(h.holder), h.low, h.high, c.individual_cap, c.margin)
+        for chain in per_holder[h.holder]:
+            if not h.outside or not all(confers_control(i) for i in chain[:-1]):
+                continue  # a right in the provider counts when held directly or through companies the holder controls
+            last = chain[-1]
+            right, control = _RIGHTS.get(last.kind), confers_control(last)
+            if right is not None or (control is not None and control.how != "consolidation"):
+                failed = True
+                what = right or "control (and with it the board)"
+                reasons.append(f"{p.label(h.holder)}, {where}, has {what} through <{last.iri}>")
+    collective = _collective(p, org, chains, seat, method)
+    unrecorded = _unrecorded(p, org, as_of)
+    if c.collective_cap is not None:
+        low, high = collective
+        high = min(100.0, high + unrecorded)
+        figure = _figure(low, high)
+        if low > c.collective_cap:
+            failed = True
+            reasons.append(f"holders outside the {name} hold {figure} together: more than {c.collective_cap:g} %")
+        elif high > c.collective_cap:
+            unknown = True
+            reasons.append(
+                f"holders outside the {name} hold {figure} together: perhaps more than {c.collective_cap:g} %"
+            )
+        else:
+            reasons.append(f"holders outside the {name} hold {figure} together: within {c.collective_cap:g} %")
+        warnings += _near(f"holders outside the {name} together", low, high, c.collective_cap, c.margin)
+    if unrecorded > 0:
+        reasons.append(f"up to {unrecorded:g} % of the capital is held by holders not on record, or whose share is not")
+        if c.individual_cap is not None and unrecorded > c.individual_cap:
+            unknown = True
+    if not chains and unrecorded == 0:
+        reasons.append("no holder is recorded")
+    if any(not _bounds(i)[2] for _, ch in chains for i in ch):
+        reasons.append("some interests have no recorded share: they are counted from 0 to 100 %")
+    reasons.append(
+        f"indirect holdings looked through by the {method} method; voting rights taken as the capital if not on record"
+    )
+    status: Status = "fail" if failed else "unknown" if unknown else "pass"
+    facts = tuple(dict.fromkeys(i.iri for _, ch in chains for i in ch))
+    return CriterionResult(c, status, tuple(reasons), facts, tuple(dict.fromkeys(warnings)), tuple(holders))
+
+
+def _collective(
+    p: Projection, org: str, chains: list[tuple[str, tuple[Interest, ...]]], seat: dict[str, bool | None], method: str
+) -> tuple[float, float]:
+    """The share held together by holders outside the area, a chain counted at its first such holder from `org` up."""
+    low = high = 0.0
+    for holder, chain in chains:
+        # chain runs from `holder` down to `org`: the holders between are the owners of chain[1:]
+        nearer = [i.owner for i in chain[1:]]
+        if any(seat.get(h) for h in nearer):
+            continue  # counted at a holder nearer to the organization
+        a, b = _chain_bounds(chain, method)
+        if seat[holder]:
+            low, high = low + a, high + b
+        elif seat[holder] is None and not any(seat.get(h) is None for h in nearer):
+            high += b  # may be outside: only the highest figure counts it
+    return min(100.0, low), min(100.0, high)
+
+
+def _unrecorded(p: Projection, org: str, as_of: dt.date) -> float:
+    """The share of the capital no recorded direct holder can hold (0 when the owners are recorded as complete)."""
+    o = p.orgs.get(org)
+    if o is not None and o.owners_recorded:
+        return 0.0
+    held = sum(_bounds(h.interest)[0] for h in direct_owners(p, org, as_of) if h.interest.kind != LXS.consolidatedBy)
+    return max(0.0, round(100.0 - held, 4))
+
+
+def _figure(low: float, high: float) -> str:
+    return f"{low:g} %" if abs(high - low) < 1e-9 else f"between {low:g} and {high:g} %"
+
+
+def _near(who: str, low: float, high: float, cap: float, margin: float) -> list[str]:
+    close = [v for v in {low, high} if v not in (0.0, 100.0) and abs(v - cap) <= margin]
+    return [f"{who}: {v:g} % is within {margin:g} points of the {cap:g} % cap" for v in sorted(close)]
