@@ -66,6 +66,7 @@ from ..graph.views.report import (
 from ..graph.write.commit import write_graphs
 from ..ontology.namespace import graph_iri
 from .cli_assess import (
+    INVOCATION,
     add_assess_parser,
     add_compare_parser,
     add_what_if_parser,
@@ -209,6 +210,7 @@ def _date(text: str) -> dt.date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    INVOCATION.set(tuple(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     named = args.store is not None
     settings = Settings.from_env().with_(store_path=args.store, store_is_default=False if named else None)

@@ -13,13 +13,14 @@ Examples
 from __future__ import annotations
 
 import argparse
+import contextvars
 import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..graph.base.errors import InputError
+from ..graph.base.errors import InputError, LongarmError
 from ..graph.engine.assess import METHODS, assess, assessed_organizations, find_requirement
 from ..graph.projection.cache import projection_for
 from ..graph.projection.model import Projection
@@ -30,18 +31,62 @@ from ..graph.views.whatif import what_if_to_dict, what_if_to_text
 from ..graph.write.whatif import what_if
 from .settings import Settings
 
-__all__ = ["add_assess_parser", "add_compare_parser", "add_what_if_parser", "cmd_assess", "cmd_compare", "cmd_what_if"]
+__all__ = [
+    "INVOCATION",
+    "add_assess_parser",
+    "add_compare_parser",
+    "add_what_if_parser",
+    "cmd_assess",
+    "cmd_compare",
+    "cmd_what_if",
+]
+
+
+#: The arguments of the command line being parsed (set by :func:`longarm.api.cli.main`), for ``assess --help``.
+INVOCATION: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("longarm_invocation", default=())
+_STORE_OPTION = argparse.ArgumentParser(add_help=False)
+_STORE_OPTION.add_argument("--store")
+#: The requirements a store holds: constant text, nothing spliced in.
+_REQUIREMENTS = "SELECT ?r ?label WHERE { ?r a lx:Requirement ; rdfs:label ?label } ORDER BY ?r"
+
+
+class _HelpWithRequirements(argparse.Action):
+    """``-h``/``--help``: the command's help, then the requirements the store knows (read, never written)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings, dest, default=argparse.SUPPRESS, nargs=0, help="this help and the requirements"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *_: Any) -> None:
+        parser.print_help()
+        # A subcommand's options are parsed apart from the main ones: the store is read from the command line.
+        given = _STORE_OPTION.parse_known_args(list(INVOCATION.get()))[0].store
+        path = Path(given) if given is not None else Settings.from_env().store_path
+        print("\nrequirements the store knows (--requirement ID):")
+        try:
+            rows = Store.open_beside(path).select(_REQUIREMENTS)
+        except LongarmError as exc:
+            print(f"  none read: {exc}")
+        else:
+            for row in rows:
+                print(f"  {str(row['r'].value).rsplit('/', 1)[-1]}  {row['label'].value}")
+            if not rows:
+                print("  none: `longarm load --bundled` loads SecNumCloud 3.2 §19.6 and Gaia-X Label Level 3")
+        parser.exit()
 
 
 def add_assess_parser(sub: Any) -> None:
     """Add the ``assess`` command to the subparsers `sub`."""
     p = sub.add_parser(
         "assess",
+        add_help=False,
         help="does a provider or an offer meet a requirement (SecNumCloud 19.6 …)? criterion by criterion",
         description="Assess an organization, or each provider of a service, under a requirement: each criterion "
         "passes, fails or cannot be told from the facts on record, with its reasons, facts and sources. "
         "`longarm assess --list` lists the requirements the store knows.",
     )
+    p.add_argument("-h", "--help", action=_HelpWithRequirements)
     p.add_argument("ref", nargs="?", metavar="REF", help="an organization or a service (slug, IRI, LEI, name)")
     p.add_argument("--requirement", metavar="ID", help="the requirement (default: each the store knows)")
     p.add_argument("--list", action="store_true", help="list the requirements the store knows")

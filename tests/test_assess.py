@@ -467,3 +467,19 @@ def test_a_controller_seated_outside_fails_a_control_test_and_an_unknown_seat_is
     assert result.status == "fail" and "us-parent, seated outside the EU, controls it (majority)" in result.reasons
     p.orgs["us-parent"] = Org("us-parent", label="us-parent")  # its seat not on record
     assert assess(p, "prov", iri("requirement", "t"), AS_OF).results[0].status == "unknown"
+
+
+def test_the_help_of_assess_lists_the_requirements_the_store_knows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "s")]
+    assert main([*store, "load", "--bundled"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main([*store, "assess", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage:" in out and f"  {SNC}  SecNumCloud 3.2" in out and "  gaia-x-label-3  Gaia-X Label Level 3" in out
+    with pytest.raises(SystemExit):
+        main(["--store", str(tmp_path / "none"), "assess", "-h"])
+    assert "none read: there is no store at" in capsys.readouterr().out
