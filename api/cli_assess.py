@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..graph.base.errors import InputError, LongarmError
-from ..graph.engine.assess import METHODS, assess, assessed_organizations, find_requirement
+from ..graph.engine.assess import METHODS, assessments
 from ..graph.projection.cache import projection_for
-from ..graph.projection.model import Projection
 from ..graph.store.embedded import Store
 from ..graph.views.assessment import assessment_to_dict, assessment_to_text
 from ..graph.views.comparison import compare_offers, comparison_csv
@@ -87,8 +86,8 @@ def add_assess_parser(sub: Any) -> None:
         "`longarm assess --list` lists the requirements the store knows.",
     )
     p.add_argument("-h", "--help", action=_HelpWithRequirements)
-    p.add_argument("ref", nargs="?", metavar="REF", help="an organization or a service (slug, IRI, LEI, name)")
-    p.add_argument("--requirement", metavar="ID", help="the requirement (default: each the store knows)")
+    p.add_argument("ref", nargs="?", metavar="REF", help="an organization, a service or a data asset (slug, IRI, name)")
+    p.add_argument("--requirement", metavar="ID", help="the requirement (default: each that applies to REF)")
     p.add_argument("--list", action="store_true", help="list the requirements the store knows")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
     p.add_argument("--method", choices=METHODS, default="multiplicative", help="look-through of indirect holdings")
@@ -108,24 +107,12 @@ def cmd_assess(
     if args.ref is None:
         raise InputError("give REF (an organization or a service), or --list")
     as_of = args.as_of or dt.date.today()
-    orgs = assessed_organizations(p, args.ref)
-    found = [
-        assess(p, org, req, as_of, method=args.method) for req in _requirements(p, args.requirement) for org in orgs
-    ]
+    found = assessments(p, args.ref, args.requirement, as_of, args.method)
     if args.format == "json":
         print(json.dumps([assessment_to_dict(p, a) for a in found], indent=2, ensure_ascii=False))
     else:
         print("\n\n".join(assessment_to_text(p, a) for a in found))
     return 0
-
-
-def _requirements(p: Projection, ref: str | None) -> list[str]:
-    """The requirement `ref` names, or each the store knows."""
-    if ref is not None:
-        return [find_requirement(p, ref)]
-    if not p.requirements:
-        raise InputError("the store knows no requirement: load the bundled data (longarm load --bundled)")
-    return sorted(p.requirements)
 
 
 def add_what_if_parser(sub: Any) -> None:

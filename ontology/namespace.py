@@ -293,6 +293,8 @@ class LX(DefinedNamespace):
     collectiveCap: URIRef
     warningMargin: URIRef
     controlThreshold: URIRef
+    scopeCategory: URIRef
+    qualificationScheme: URIRef
     retrievedOn: URIRef
     reachesData: URIRef
     explanation: URIRef
@@ -454,6 +456,10 @@ class LX(DefinedNamespace):
     NoOutsideAccess: URIRef
     NoOutsideControl: URIRef
     DataInArea: URIRef
+    QualifiedHosting: URIRef
+    NoOutsideCompulsion: URIRef
+    LegallyProtectedSecrets: URIRef
+    EssentialMissionData: URIRef
 
     # Concepts
     Qualified: URIRef

@@ -13,7 +13,7 @@ from longarm.api.app import create_app
 from longarm.api.cli import main
 from longarm.api.settings import Settings
 from longarm.graph.base.errors import InputError, UnknownReferenceError, ValidationError
-from longarm.graph.engine.assess import assess, assessed_organizations, find_requirement
+from longarm.graph.engine.assess import assess, assess_asset, assessed_organizations, assessments, find_requirement
 from longarm.graph.projection.cache import projection_for
 from longarm.graph.projection.model import (
     Contract,
@@ -483,3 +483,75 @@ def test_the_help_of_assess_lists_the_requirements_the_store_knows(
     with pytest.raises(SystemExit):
         main(["--store", str(tmp_path / "none"), "assess", "-h"])
     assert "none read: there is no store at" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------- the French doctrine and SREN Art. 31
+
+SENSITIVE = """
+@prefix lx: <https://w3id.org/longarm/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix jur: <https://w3id.org/longarm/id/jur/> .
+@prefix svc: <https://w3id.org/longarm/id/service/> .
+@prefix asset: <https://w3id.org/longarm/id/asset/> .
+@prefix src: <https://w3id.org/longarm/id/source/> .
+asset:t-on-premi3ns a lx:DataAsset ; rdfs:label "Case files on PREMI3NS" ; lx:hostedOn svc:s3ns-premi3ns ;
+    lx:storedIn jur:FR ; lx:dataCategory lx:LegallyProtectedSecrets ;
+    dcterms:source src:reuters-2022-06-30-s3ns ; lx:confidence lx:Assumed .
+asset:t-on-bleu a lx:DataAsset ; rdfs:label "Case files on Bleu" ; lx:hostedOn svc:bleu-cloud-de-confiance ;
+    lx:storedIn jur:FR ; lx:dataCategory lx:EssentialMissionData ;
+    dcterms:source src:reuters-2022-06-30-s3ns ; lx:confidence lx:Assumed .
+"""
+
+
+@pytest.fixture(scope="module")
+def sensitive() -> Projection:
+    store = Store.in_memory()
+    load_bundled(store)
+    load_documents(store, [document_from_bytes(SENSITIVE.encode(), "sensitive.ttl", user_graph("sensitive"))])
+    return projection_for(store)
+
+
+@pytest.mark.parametrize(
+    ("asset", "requirement", "statuses", "must"),
+    [
+        # Qualified, and no exposure from outside the EU established or likely: the rule is met as far as the record goes
+        (
+            "t-on-premi3ns",
+            "fr-cloud-doctrine-2023",
+            {"R9 (qualification)": "pass"},
+            "holds a SecNumCloud qualification",
+        ),
+        # In evaluation is not qualified
+        ("t-on-bleu", "fr-cloud-doctrine-2023", {"R9 (qualification)": "fail"}, "in evaluation for SecNumCloud"),
+        # Health data on Azure: the US CLOUD Act reaches it; the circulaire's categories do not cover it
+        ("health-data-hub", "fr-sren-article-31", {"Art. 31": "fail"}, "US CLOUD Act / Stored Communications Act"),
+    ],
+)
+def test_the_doctrine_and_sren_for_a_data_asset(
+    sensitive: Projection, asset: str, requirement: str, statuses: dict[str, str], must: str
+) -> None:
+    a = assess_asset(sensitive, iri("asset", asset), find_requirement(sensitive, requirement), AS_OF)
+    got = {r.criterion.clause: r for r in a.results}
+    assert {k: got[k].status for k in statuses} == statuses
+    assert any(must in reason for k in statuses for reason in got[k].reasons)
+    in_scope = asset != "health-data-hub"
+    assert any("not of a category the requirement covers" in c for c in a.caveats) is not in_scope
+
+
+def test_premi3ns_is_not_reached_from_outside_and_azure_is(sensitive: Projection) -> None:
+    doctrine = find_requirement(sensitive, "fr-cloud-doctrine-2023")
+    premi3ns = assess_asset(sensitive, iri("asset", "t-on-premi3ns"), doctrine, AS_OF)
+    immune = next(r for r in premi3ns.results if r.criterion.clause == "R9 (immunity)")
+    assert immune.status in ("pass", "unknown") and not any("(established)" in r for r in immune.reasons)
+    hdh = assess_asset(sensitive, iri("asset", "health-data-hub"), doctrine, AS_OF)
+    assert next(r for r in hdh.results if r.criterion.clause == "R9 (immunity)").status == "fail"
+
+
+def test_an_asset_is_assessed_under_the_requirements_for_assets(sensitive: Projection) -> None:
+    found = assessments(sensitive, "Case files on Bleu", None, AS_OF)
+    assert [a.requirement.iri.rsplit("/", 1)[-1] for a in found] == ["fr-cloud-doctrine-2023", "fr-sren-article-31"]
+    assert [a.requirement.iri.rsplit("/", 1)[-1] for a in assessments(sensitive, "s3ns", None, AS_OF)] == [
+        "gaia-x-label-3",
+        SNC,
+    ]

@@ -35,7 +35,7 @@ def _one(tmp_path: Path, row: str) -> object:
         (",Files,,Bleu Microsoft 365,FR,,,", "empty or used twice"),
         ("a,Files,,,FR,,,", "neither a provider nor a service"),
         ("a,Files,,Bleu Microsoft 365,France,,,", "not ISO 3166 country codes: FRANCE"),
-        ("a,Files,,Bleu Microsoft 365,FR,,secret,", "unknown data categories: secret"),
+        ("a,Files,,Bleu Microsoft 365,FR,,classified,", "unknown data categories: classified"),
     ],
 )
 def test_a_bad_row_is_a_problem_of_its_line(tmp_path: Path, row: str, reason: str) -> None:

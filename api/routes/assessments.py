@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...graph.base.errors import UnsupportedFormatError
-from ...graph.engine.assess import assess, assessed_organizations, find_requirement
+from ...graph.engine.assess import assessments
 from ...graph.text.rdfio import FORMATS_BY_MEDIA_TYPE
 from ...graph.views.assessment import assessment_to_dict
 from ...graph.views.comparison import compare_offers, comparison_csv
@@ -24,7 +24,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["assessments"])
 
 _MEDIA = ", ".join(FORMATS_BY_MEDIA_TYPE)
-RefPath = Annotated[str, Path(description="an organization or a service: a slug, full IRI, LEI or exact name")]
+RefPath = Annotated[str, Path(description="an organization, a service or a data asset: a slug, IRI, LEI or name")]
 
 
 @router.get(
@@ -47,9 +47,7 @@ def get_assessment(
         Literal["multiplicative", "control"], Query(description="look-through of indirect holdings")
     ] = "multiplicative",
 ) -> AssessmentsOut:
-    reqs = [find_requirement(p, requirement)] if requirement is not None else sorted(p.requirements)
-    orgs = assessed_organizations(p, ref)
-    found = [assess(p, org, req, as_of, method=method) for req in reqs for org in orgs]
+    found = assessments(p, ref, requirement, as_of, method)
     return AssessmentsOut.model_validate({"assessments": [assessment_to_dict(p, a) for a in found]})
 
 

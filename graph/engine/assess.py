@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 
 from ..base.errors import InputError, UnknownReferenceError
 from ..projection.model import Projection, Requirement, valid_at
-from .criteria import METHODS, CriterionResult, HolderShare, Status, evaluate
+from .criteria import METHODS, CriterionResult, HolderShare, Status, evaluate, evaluate_asset
 from .ownership import DEFAULT_MAX_DEPTH
 from .resolve import resolve_ref
 
@@ -64,8 +64,12 @@ __all__ = [
     "HolderShare",
     "Qualification",
     "assess",
+    "assess_asset",
     "assessed_organizations",
+    "assessed_subjects",
+    "assessments",
     "find_requirement",
+    "requirements_for",
 ]
 
 
@@ -166,9 +170,73 @@ def assess(
     return Assessment(org, req, as_of, method, results, list(_qualifications(p, org, as_of)), caveats)
 
 
+def assess_asset(p: Projection, asset: str, requirement: str, as_of: dt.date, *, mode: str = "strict") -> Assessment:
+    """Assess the stored data asset `asset` under `requirement` (one with scope categories) on `as_of`.
+
+    Whether the requirement applies is said in a caveat: the asset's data categories against
+    the requirement's scope (unknown when the asset's are not on record).
+
+    Raises
+    ------
+    UnknownReferenceError
+        If `asset` or `requirement` is not in the projection.
+    """
+    if asset not in p.assets:
+        raise UnknownReferenceError(asset, what="data asset")
+    if requirement not in p.requirements:
+        raise UnknownReferenceError(requirement, what="requirement")
+    req = p.requirements[requirement]
+    results = [evaluate_asset(p, asset, c, as_of, mode) for c in req.criteria]
+    caveats = []
+    if not valid_at(req, as_of):
+        caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
+    categories = p.assets[asset].categories
+    if not categories:
+        caveats.append("Its data categories are not on record: whether the requirement applies to it cannot be told.")
+    elif req.scope and not categories & req.scope:
+        named = ", ".join(sorted(p.label(x) for x in categories))
+        caveats.append(f"Its data ({named}) is not of a category the requirement covers: applied as a test only.")
+    services = p.assets[asset].services
+    held = [q for q in _qualifications(p, "", as_of) if p.certifications[q.iri].services & services]
+    return Assessment(asset, req, as_of, mode, results, held, caveats)
+
+
+def assessed_subjects(p: Projection, ref: str) -> tuple[str, list[str]]:
+    """What `ref` names, for an assessment: ``("asset", [asset])`` or ``("org", organizations)``.
+
+    An offer is assessed through its providers and operators (:func:`assessed_organizations`).
+    """
+    resolved = resolve_ref(p, ref, ("org", "service", "asset"))
+    if resolved.kind == "asset":
+        return "asset", [resolved.iri]
+    return "org", assessed_organizations(p, resolved.iri)
+
+
+def assessments(
+    p: Projection, ref: str, requirement: str | None, as_of: dt.date, method: str = "multiplicative"
+) -> list[Assessment]:
+    """Every assessment `ref` asks for: under `requirement`, else each that applies to what `ref` names.
+
+    An organization, or each provider and operator of an offer, under the requirements for
+    organizations; a data asset under those with a scope of data categories.
+    """
+    kind, subjects = assessed_subjects(p, ref)
+    reqs = [find_requirement(p, requirement)] if requirement is not None else requirements_for(p, kind)
+    if not reqs:
+        raise InputError(f"the store knows no requirement for this kind of subject ({kind})")
+    if kind == "asset":
+        return [assess_asset(p, a, r, as_of) for r in reqs for a in subjects]
+    return [assess(p, o, r, as_of, method=method) for r in reqs for o in subjects]
+
+
+def requirements_for(p: Projection, kind: str) -> list[str]:
+    """The requirements assessed for a subject of `kind`: those with a scope for an asset, the others for an org."""
+    return sorted(r for r, req in p.requirements.items() if bool(req.scope) == (kind == "asset"))
+
+
 def _qualifications(p: Projection, org: str, as_of: dt.date) -> Iterator[Qualification]:
-    services = p.services_by_org.get(org, set())
+    services = p.services_by_org.get(org, set()) if org else set()
     for cert in sorted(p.certifications.values(), key=lambda c: c.iri):
-        if cert.holder == org or cert.services & services:
+        if not org or cert.holder == org or cert.services & services:
             status = p.label(cert.status) if cert.status else None
             yield Qualification(cert.iri, cert.label, status, valid_at(cert, as_of))

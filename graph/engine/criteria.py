@@ -31,8 +31,9 @@ from typing import Literal
 from ...ontology.namespace import LXS
 from ..projection.model import Interest, Projection, RequirementCriterion, valid_at
 from .ownership import confers_control, controllers, direct_owners
+from .reach import compel
 
-__all__ = ["METHODS", "CriterionResult", "HolderShare", "Status", "evaluate"]
+__all__ = ["ASSET_KINDS", "METHODS", "CriterionResult", "HolderShare", "Status", "evaluate", "evaluate_asset"]
 
 Status = Literal["pass", "fail", "unknown"]
 #: The look-through methods for indirect holdings.
@@ -78,7 +79,79 @@ def evaluate(
         return _control(p, org, c, as_of, max_depth)
     if c.kind == LXS.DataInArea:
         return _data(p, org, c, as_of)
+    if c.kind in ASSET_KINDS:
+        return CriterionResult(c, "unknown", ("a criterion for a data asset: assess an asset, not an organization",))
     return CriterionResult(c, "unknown", (f"longarm does not evaluate criteria of kind <{c.kind}>.",))
+
+
+#: The kinds that apply to a data asset (its hosting, its answer), not to an organization.
+ASSET_KINDS = frozenset({LXS.QualifiedHosting, LXS.NoOutsideCompulsion})
+
+
+def evaluate_asset(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.date, mode: str) -> CriterionResult:
+    """The outcome of criterion `c` for the stored data asset `asset` on `as_of`."""
+    if c.kind == LXS.QualifiedHosting:
+        return _qualified(p, asset, c, as_of)
+    if c.kind == LXS.NoOutsideCompulsion:
+        return _compulsion(p, asset, c, as_of, mode)
+    return CriterionResult(c, "unknown", ("a criterion for an organization: assess the asset's provider",))
+
+
+def _qualified(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+    """Each hosting service qualified under the scheme on the date: pass; only in evaluation: fail; else unknown."""
+    services = sorted(p.assets[asset].services)
+    scheme = p.label(c.scheme) if c.scheme else "the scheme"
+    reasons: list[str] = []
+    facts: list[str] = []
+    statuses: list[Status] = []
+    for svc in services:
+        certs = [
+            x for x in p.certifications.values() if svc in x.services and (c.scheme is None or x.scheme == c.scheme)
+        ]
+        held = [x for x in certs if valid_at(x, as_of)]
+        facts += [x.iri for x in certs]
+        label = p.label(svc)
+        if any(x.status == LXS.Qualified for x in held):
+            statuses.append("pass")
+            reasons.append(f"{label} holds a {scheme} qualification on {as_of.isoformat()}")
+        elif held and all(x.status == LXS.InEvaluation for x in held):
+            statuses.append("fail")
+            reasons.append(f"{label} is in evaluation for {scheme} on {as_of.isoformat()}: not qualified")
+        else:
+            statuses.append("unknown")
+            reasons.append(f"no {scheme} qualification of {label} holding on {as_of.isoformat()} is on record")
+    if not services:
+        statuses.append("unknown")
+        reasons.append("no service hosting it is on record")
+    status: Status = "fail" if "fail" in statuses else "unknown" if "unknown" in statuses else "pass"
+    return CriterionResult(c, status, tuple(reasons), tuple(dict.fromkeys(facts)))
+
+
+def _compulsion(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.date, mode: str) -> CriterionResult:
+    """No established or likely exposure under an instrument enacted outside the area (reach engine's answer)."""
+    area = c.area or ""
+    answer = compel(p, asset, as_of, mode)
+    reasons: list[str] = []
+    status: Status = "pass"
+    for e in answer.exposures:
+        enacted = p.instruments[e.instrument].enacted_by
+        if enacted is not None and p.within(enacted, area):
+            continue
+        tier = p.label(e.tier)
+        line = f"{p.label(e.instrument)}: {p.label(e.entity)} may be compelled ({tier})"
+        if tier in ("established", "likely"):
+            status = "fail"
+            reasons.append(line)
+        else:
+            status = "unknown" if status == "pass" else status
+            reasons.append(line + ": contested")
+    if answer.verdict.value == "incomplete" and status == "pass":
+        status = "unknown"
+        reasons.append("the answer is incomplete: facts it needs are missing")
+    if not reasons:
+        reasons.append(f"no exposure under an instrument enacted outside the {p.label(area)} is found")
+    reasons.append(f"who can compel access to it, on {as_of.isoformat()} ({mode} mode): {answer.verdict.words}")
+    return CriterionResult(c, status, tuple(reasons), (asset,))
 
 
 # ---------------------------------------------------------------------- access, control, data, seat

@@ -654,7 +654,13 @@ class _Builder:
             )
 
 
-_CATEGORIES = {"health": _LX.HealthData, "personal": _LX.PersonalData, "identification": _LX.IdentificationData}
+_CATEGORIES = {
+    "health": _LX.HealthData,
+    "personal": _LX.PersonalData,
+    "identification": _LX.IdentificationData,
+    "secret": _LX.LegallyProtectedSecrets,  # covered by a secret protected by law
+    "essential": _LX.EssentialMissionData,  # necessary to the State's essential missions
+}
 _SUBCONTRACTORS = (
     "Subcontractors of the register's supply chain (rank 2 or more) are recorded as operators of the service: "
     "the register says they take part in providing it, not that they hold the data."

@@ -14,7 +14,8 @@ The template, with an example, is ``api/static/inventory-template.csv``. Its col
 ``keys_held_by``
     who holds the encryption keys: an organization;
 ``data_categories``
-    ``personal``, ``health`` or ``identification``, separated by ``;``;
+    ``personal``, ``health``, ``identification``, ``secret`` (covered by a secret protected by
+    law) or ``essential`` (necessary to the State's essential missions), separated by ``;``;
 ``owner``
     the data controller: an organization.
 
@@ -44,7 +45,7 @@ __all__ = ["COLUMNS", "FORMAT", "looks_like_inventory", "read"]
 
 FORMAT = "inventory"
 COLUMNS = ("id", "label", "provider", "service", "storage", "keys_held_by", "data_categories", "owner")
-_CATEGORIES = frozenset({"personal", "health", "identification"})
+_CATEGORIES = frozenset({"personal", "health", "identification", "secret", "essential"})
 
 
 def looks_like_inventory(path: Path) -> bool:

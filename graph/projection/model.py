@@ -194,6 +194,7 @@ class RequirementCriterion(Dated):
     collective_cap: float | None = None
     margin: float = 0.0
     control_threshold: float | None = None
+    scheme: str | None = None  # lx:qualificationScheme
 
 
 @dataclass(slots=True)
@@ -203,6 +204,8 @@ class Requirement(Dated):
     label: str = ""
     citation: str | None = None
     criteria: list[RequirementCriterion] = field(default_factory=list)
+    #: The data categories it applies to: a requirement with a scope is assessed for a data asset.
+    scope: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

@@ -341,6 +341,7 @@ class ProjectionReader:
         """Requirements with their criteria, and certifications (their status at a date is an assessment's)."""
         p = self.p
         kind, clause, area = self.single(LX.criterionKind), self.single(LX.clause), self.single(LX.trustedArea)
+        schemes, scopes = self.single(LX.qualificationScheme), self.values(LX.scopeCategory)
         caps = {
             str(prop): self.single(prop)
             for prop in (LX.individualCap, LX.collectiveCap, LX.warningMargin, LX.controlThreshold)
@@ -357,6 +358,7 @@ class ProjectionReader:
                 collective_cap=_num(caps[str(LX.collectiveCap)].get(s)),
                 margin=_num(caps[str(LX.warningMargin)].get(s)) or 0.0,
                 control_threshold=_num(caps[str(LX.controlThreshold)].get(s)),
+                scheme=schemes.get(s),
             )
             dated(c)
         has, citation = self.values(LX.criterion), self.single(LX.citation)
@@ -365,6 +367,7 @@ class ProjectionReader:
                 s,
                 label=p.labels.get(s, s),
                 citation=citation.get(s),
+                scope=frozenset(scopes.get(s, ())),
                 criteria=sorted(
                     (criteria[c] for c in has.get(s, ()) if c in criteria), key=lambda c: c.clause or c.iri
                 ),

@@ -30,7 +30,7 @@ import io
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..engine.assess import assess
+from ..engine.assess import assess, requirements_for
 from ..engine.reach import AssetSpec, compel
 from ..projection.model import Projection, valid_at
 from .report import entity_ref
@@ -65,7 +65,7 @@ def compare_offers(
             seen[e.instrument] = p.label(e.instrument)
         orgs = sorted(service.providers | service.operators)
         requirements = {}
-        for req in sorted(p.requirements):
+        for req in requirements_for(p, "org"):
             found = [assess(p, org, req, as_of, method=method) for org in orgs]
             worst = max((a.status for a in found), key=lambda s: _WORST[s], default="unknown")
             rid = req.rsplit("/", 1)[-1]
@@ -88,7 +88,7 @@ def compare_offers(
         "method": method,
         "mode": mode,
         "requirements": [
-            {"id": r.rsplit("/", 1)[-1], "label": p.requirements[r].label} for r in sorted(p.requirements)
+            {"id": r.rsplit("/", 1)[-1], "label": p.requirements[r].label} for r in requirements_for(p, "org")
         ],
         "instruments": sorted(seen.values()),
         "rows": rows,

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from ...ontology.namespace import DCTERMS, LX, entity_iri, graph_iri
 from ..base.errors import InputError
-from ..engine.assess import Assessment, assess, assessed_organizations, find_requirement
+from ..engine.assess import Assessment, assess, assess_asset, assessments
 from ..engine.reach import Answer, compel
 from ..engine.resolve import resolve
 from ..projection.cache import projection_for
@@ -146,21 +146,18 @@ def _answer(
     method: str,
     mode: str,
 ) -> None:
-    if refs:
-        for req in _requirements(r.after, requirement):
-            for ref in refs:
-                for org in assessed_organizations(r.after, ref):
-                    old = assess(r.before, org, req, as_of, method=method) if org in r.before.orgs else None
-                    new = assess(r.after, org, req, as_of, method=method)
-                    r.assessments.append((old or new, new))
+    for ref in refs:
+        for new in assessments(r.after, ref, requirement, as_of, method):
+            known = new.subject in r.before.orgs or new.subject in r.before.assets
+            old = _again(r.before, new, method) if known else new
+            r.assessments.append((old, new))
     for ref in assets:
         asset = resolve(r.after, ref, "asset")
         r.answers.append((compel(r.before, asset, as_of, mode), compel(r.after, asset, as_of, mode)))
 
 
-def _requirements(p: Projection, ref: str | None) -> list[str]:
-    if ref is not None:
-        return [find_requirement(p, ref)]
-    if not p.requirements:
-        raise InputError("the store knows no requirement to assess under")
-    return sorted(p.requirements)
+def _again(p: Projection, new: Assessment, method: str) -> Assessment:
+    """The same assessment made on the store as it is (before the facts)."""
+    if new.subject in p.assets:
+        return assess_asset(p, new.subject, new.requirement.iri, new.as_of)
+    return assess(p, new.subject, new.requirement.iri, new.as_of, method=method)
