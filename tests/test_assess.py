@@ -424,8 +424,10 @@ def test_offers_compared_as_json_csv_and_on_the_command_line(
         rows = {r["offer"]["id"]: r for r in table["rows"]}
         assert rows["aws-european-sovereign-cloud"]["requirements"][SNC]["status"] == "fail"
         assert rows["s3ns-premi3ns"]["requirements"][SNC]["status"] == "unknown"
-        explanation = rows["s3ns-premi3ns"]["requirements"][SNC]["explanation"]
-        assert client.get(explanation).json()["assessments"][0]["status"] == "unknown"  # each cell explained
+        cell = rows["s3ns-premi3ns"]["requirements"][SNC]
+        assert client.get(cell["api"]).json()["assessments"][0]["status"] == "unknown"  # each cell explained
+        assert cell["explanation"].startswith("/explore/assessment?ref=s3ns-premi3ns&requirement=")
+        assert client.get(cell["explanation"]).status_code == 200
         assert any(cell["tier"] for r in table["rows"] for cell in r["instruments"].values())
         csv_text = client.get("/api/v1/comparison", params={"as_of": "2026-06-01", "format": "csv"}).text
         assert csv_text.splitlines()[0].startswith(f"offer,provider,gaia-x-label-3,{SNC},")

@@ -17,6 +17,7 @@ and a Content-Security-Policy that allows only this origin and no inline script.
 ``/explore/check``                 who can compel access to a described asset
 ``/explore/import``                import a register or ownership data, and its report
 ``/explore/compare``               offers side by side: requirements and instruments
+``/explore/assessment``            one assessment under a requirement, criterion by criterion
 ``/explore/sparql``                SPARQL with example queries
 ``/static/{name}``                 the styles and scripts
 =================================  ===============================================
@@ -84,6 +85,7 @@ PAGES: Final = {
     "sparql.html": _Page("sparql", "SPARQL — longarm", ("sparql.js",), "/explore/sparql"),
     "import.html": _Page("import", "Import a register — longarm", ("import.js",), "/explore/import"),
     "compare.html": _Page("compare", "Compare offers — longarm", ("compare.js",), "/explore/compare"),
+    "assessment.html": _Page("assessment", "Does it meet the rule? — longarm", ("assessment.js",)),
     "entity.html": _Page("entity", "Entity — longarm", ("entity.js",)),
     "asset.html": _Page("asset", "Who can compel access — longarm", ("answer.js", "asset.js")),
     "instrument.html": _Page("instrument", "Legal instrument — longarm", ("answer.js", "instrument.js")),
@@ -193,6 +195,11 @@ def import_page() -> Response:
 @router.get("/explore/compare", response_class=HTMLResponse)
 def compare_page() -> Response:
     return _shell("compare.html")
+
+
+@router.get("/explore/assessment", response_class=HTMLResponse)
+def assessment_page() -> Response:
+    return _shell("assessment.html")
 
 
 @router.get("/explore/sparql", response_class=HTMLResponse)

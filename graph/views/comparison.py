@@ -4,8 +4,8 @@ One row per service in operation on the date. Its instrument cells are the sures
 the exposures (access, or availability) an asset hosted on it would have, stored where the
 service's regions are (as :func:`~longarm.graph.engine.reach.instrument_reach` takes it);
 its requirement cells are the assessment of its providers and operators (the worst of
-them). Each cell says where its explanation is: the assessment, or what the instrument
-reaches.
+them). Each cell says where its explanation is: the assessment (its explorer page, and its
+JSON), or what the instrument reaches.
 
 Examples
 --------
@@ -70,9 +70,11 @@ def compare_offers(
             worst = max((a.status for a in found), key=lambda s: _WORST[s], default="unknown")
             rid = req.rsplit("/", 1)[-1]
             query = urlencode({"requirement": rid, "as_of": as_of.isoformat(), "method": method})
+            slug = quote(svc.rsplit("/", 1)[-1])
             requirements[rid] = {
                 "status": worst,
-                "explanation": f"/api/v1/assessments/{quote(svc.rsplit('/', 1)[-1])}?{query}",
+                "explanation": f"/explore/assessment?ref={slug}&{query}",
+                "api": f"/api/v1/assessments/{slug}?{query}",
             }
         rows.append(
             {

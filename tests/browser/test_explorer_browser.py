@@ -320,7 +320,7 @@ def test_compare_offers_side_by_side_sorted_each_cell_explained(page: Any, base:
     failed = snc(rows["AWS European Sovereign Cloud"])
     assert failed.text == "fail"
     href = failed.find_element("css selector", "a").get_attribute("href")
-    assert "/api/v1/assessments/aws-european-sovereign-cloud?requirement=secnumcloud-3-2-19-6" in href
+    assert "/explore/assessment?ref=aws-european-sovereign-cloud&requirement=secnumcloud-3-2-19-6" in href
     css(page, f"button.sort[data-column='{column}']").click()  # fail first
     assert snc(css_all(page, "tr.compare-row")[0]).text == "fail"
     assert css(page, "th[aria-sort]").get_attribute("aria-sort") == "ascending"
@@ -329,6 +329,14 @@ def test_compare_offers_side_by_side_sorted_each_cell_explained(page: Any, base:
     csv_link = css(page, "#content a[href*='format=csv']").get_attribute("href")
     assert csv_link.startswith(base + "/api/v1/comparison?as_of=2026-06-01")
     shot(page, "10-compare-offers")
+    page.get(href)  # the cell's explanation: the assessment, criterion by criterion
+    until(page, lambda d: css(d, "#status").text.startswith("2 assessments"), "the assessment")  # provider, operator
+    operator = css(page, "section.assessment[aria-label^='AWS European Sovereign Cloud GmbH']")
+    caps = operator.find_element("css selector", "section.criterion[data-clause='19.6.b']")
+    assert caps.find_element("css selector", ".outcome strong").text == "fail"
+    assert "A100 ROW, Inc., seated outside the European Union, holds 100 %" in caps.text
+    assert caps.find_elements("css selector", ".facts a")  # the interests behind it, linked
+    shot(page, "11-assessment")
 
 
 def test_sparql_page_runs_an_example(page: Any, base: str) -> None:
