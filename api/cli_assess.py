@@ -64,15 +64,20 @@ class _HelpWithRequirements(argparse.Action):
         path = Path(given) if given is not None else Settings.from_env().store_path
         print("\nrequirements the store knows (--requirement ID):")
         try:
-            rows = Store.open_beside(path).select(_REQUIREMENTS)
+            lines = _known_requirements(Store.open_beside(path))
         except LongarmError as exc:
             print(f"  none read: {exc}")
         else:
-            for row in rows:
-                print(f"  {str(row['r'].value).rsplit('/', 1)[-1]}  {row['label'].value}")
-            if not rows:
+            for line in lines:
+                print(f"  {line}")
+            if not lines:
                 print("  none: `longarm load --bundled` loads SecNumCloud 3.2 §19.6 and Gaia-X Label Level 3")
         parser.exit()
+
+
+def _known_requirements(store: Store) -> list[str]:
+    """``id  label`` of each requirement the store holds, by IRI."""
+    return [f"{str(row['r'].value).rsplit('/', 1)[-1]}  {row['label'].value}" for row in store.select(_REQUIREMENTS)]
 
 
 def add_assess_parser(sub: Any) -> None:
@@ -99,11 +104,12 @@ def cmd_assess(
     args: argparse.Namespace, settings: Settings, open_to_read: Callable[[argparse.Namespace, Settings], Store]
 ) -> int:
     """Run ``longarm assess``."""
-    p = projection_for(open_to_read(args, settings))
-    if args.list:
-        for req in sorted(p.requirements.values(), key=lambda r: r.iri):
-            print(f"{req.iri.rsplit('/', 1)[-1]}  {req.label}")
+    store = open_to_read(args, settings)
+    if args.list:  # read from the store: no projection made
+        for line in _known_requirements(store):
+            print(line)
         return 0
+    p = projection_for(store)
     if args.ref is None:
         raise InputError("give REF (an organization or a service), or --list")
     as_of = args.as_of or dt.date.today()

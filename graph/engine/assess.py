@@ -167,7 +167,8 @@ def assess(
     caveats = []
     if not valid_at(req, as_of):
         caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
-    return Assessment(org, req, as_of, method, results, list(_qualifications(p, org, as_of)), caveats)
+    held = _qualifications(p, as_of, holder=org, services=p.services_by_org.get(org, set()))
+    return Assessment(org, req, as_of, method, results, list(held), caveats)
 
 
 def assess_asset(p: Projection, asset: str, requirement: str, as_of: dt.date, *, mode: str = "strict") -> Assessment:
@@ -196,8 +197,7 @@ def assess_asset(p: Projection, asset: str, requirement: str, as_of: dt.date, *,
     elif req.scope and not categories & req.scope:
         named = ", ".join(sorted(p.label(x) for x in categories))
         caveats.append(f"Its data ({named}) is not of a category the requirement covers: applied as a test only.")
-    services = p.assets[asset].services
-    held = [q for q in _qualifications(p, "", as_of) if p.certifications[q.iri].services & services]
+    held = list(_qualifications(p, as_of, services=p.assets[asset].services))
     return Assessment(asset, req, as_of, mode, results, held, caveats)
 
 
@@ -234,9 +234,11 @@ def requirements_for(p: Projection, kind: str) -> list[str]:
     return sorted(r for r, req in p.requirements.items() if bool(req.scope) == (kind == "asset"))
 
 
-def _qualifications(p: Projection, org: str, as_of: dt.date) -> Iterator[Qualification]:
-    services = p.services_by_org.get(org, set()) if org else set()
+def _qualifications(
+    p: Projection, as_of: dt.date, *, holder: str | None = None, services: set[str] | frozenset[str] = frozenset()
+) -> Iterator[Qualification]:
+    """The certifications held by `holder` or of `services`, and whether each holds on `as_of`."""
     for cert in sorted(p.certifications.values(), key=lambda c: c.iri):
-        if not org or cert.holder == org or cert.services & services:
+        if (holder is not None and cert.holder == holder) or cert.services & services:
             status = p.label(cert.status) if cert.status else None
             yield Qualification(cert.iri, cert.label, status, valid_at(cert, as_of))

@@ -32,6 +32,7 @@ from ...ontology.namespace import LXS
 from ..projection.model import Interest, Projection, RequirementCriterion, valid_at
 from .ownership import confers_control, controllers, direct_owners
 from .reach import compel
+from .rules import ESTABLISHED, LIKELY
 
 __all__ = ["ASSET_KINDS", "METHODS", "CriterionResult", "HolderShare", "Status", "evaluate", "evaluate_asset"]
 
@@ -137,9 +138,8 @@ def _compulsion(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.da
         enacted = p.instruments[e.instrument].enacted_by
         if enacted is not None and p.within(enacted, area):
             continue
-        tier = p.label(e.tier)
-        line = f"{p.label(e.instrument)}: {p.label(e.entity)} may be compelled ({tier})"
-        if tier in ("established", "likely"):
+        line = f"{p.label(e.instrument)}: {p.label(e.entity)} may be compelled ({p.label(e.tier)})"
+        if e.tier in (ESTABLISHED, LIKELY):
             status = "fail"
             reasons.append(line)
         else:
@@ -347,8 +347,8 @@ def _caps(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, meth
         per_holder.setdefault(holder, []).append(chain)
     holders = []
     for holder, its in sorted(per_holder.items()):
-        low = min(100.0, sum(_chain_bounds(ch, method)[0] for ch in its))
-        high = min(100.0, sum(_chain_bounds(ch, method)[1] for ch in its))
+        bounds = [_chain_bounds(ch, method) for ch in its]
+        low, high = min(100.0, sum(b[0] for b in bounds)), min(100.0, sum(b[1] for b in bounds))
         holders.append(HolderShare(holder, seat[holder], low, high, tuple(i.iri for ch in its for i in ch)))
     for h in holders:
         if h.outside is False:

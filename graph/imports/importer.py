@@ -75,7 +75,7 @@ from ..store.embedded import Store
 from ..store.loading import recorded_digest
 from ..write.commit import write_graphs
 from .gleif import ReportingException
-from .records import DataAssetRecord, Entity, Problem, Relationship, Where
+from .records import DATA_CATEGORIES, DataAssetRecord, Entity, Problem, Relationship, Where
 from .spool import Spool, buckets_for
 from .staging import write_spool
 
@@ -654,13 +654,7 @@ class _Builder:
             )
 
 
-_CATEGORIES = {
-    "health": _LX.HealthData,
-    "personal": _LX.PersonalData,
-    "identification": _LX.IdentificationData,
-    "secret": _LX.LegallyProtectedSecrets,  # covered by a secret protected by law
-    "essential": _LX.EssentialMissionData,  # necessary to the State's essential missions
-}
+_CATEGORIES = {word: _LX[term] for word, term in DATA_CATEGORIES.items()}
 _SUBCONTRACTORS = (
     "Subcontractors of the register's supply chain (rank 2 or more) are recorded as operators of the service: "
     "the register says they take part in providing it, not that they hold the data."

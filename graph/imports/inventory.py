@@ -39,13 +39,13 @@ import csv
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .records import DataAssetRecord, Problem, Record, Where
+from .records import DATA_CATEGORIES, DataAssetRecord, Problem, Record, Where
 
 __all__ = ["COLUMNS", "FORMAT", "looks_like_inventory", "read"]
 
 FORMAT = "inventory"
 COLUMNS = ("id", "label", "provider", "service", "storage", "keys_held_by", "data_categories", "owner")
-_CATEGORIES = frozenset({"personal", "health", "identification", "secret", "essential"})
+_CATEGORIES = frozenset(DATA_CATEGORIES)
 
 
 def looks_like_inventory(path: Path) -> bool:

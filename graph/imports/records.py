@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "DATA_CATEGORIES",
     "DataAssetRecord",
     "Entity",
     "EntityKind",
@@ -177,6 +178,15 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
 
+
+#: The data categories an inventory may name, as the words it uses → the ontology's term.
+DATA_CATEGORIES: dict[str, str] = {
+    "personal": "PersonalData",
+    "health": "HealthData",
+    "identification": "IdentificationData",
+    "secret": "LegallyProtectedSecrets",  # covered by a secret protected by law
+    "essential": "EssentialMissionData",  # necessary to the State's essential missions
+}
 
 #: What a reader yields.
 Record = Entity | Relationship | DataAssetRecord | Problem

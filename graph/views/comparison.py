@@ -32,12 +32,12 @@ from urllib.parse import quote, urlencode
 
 from ..engine.assess import assess, requirements_for
 from ..engine.reach import AssetSpec, compel
+from ..engine.rules import stronger
 from ..projection.model import Projection, valid_at
 from .report import entity_ref
 
 __all__ = ["compare_offers", "comparison_csv"]
 
-_SURE = {"established": 3, "likely": 2, "contested": 1}
 _WORST = {"fail": 3, "unknown": 2, "pass": 1}
 
 
@@ -52,13 +52,14 @@ def compare_offers(
             continue
         answer = compel(p, AssetSpec(services=(svc,), label=p.label(svc)), as_of, mode)
         instruments: dict[str, dict[str, Any]] = {}
+        tiers: dict[str, str] = {}  # the surest tier found per instrument
         for e in [*answer.exposures, *answer.availability]:
-            tier = p.label(e.tier)
             cell = instruments.get(e.instrument)
-            if cell is None or _SURE.get(tier, 0) > _SURE.get(cell["tier"], 0):
+            if cell is None or stronger(e.tier, tiers[e.instrument]):
                 slug = e.instrument.rsplit("/", 1)[-1]
+                tiers[e.instrument] = e.tier
                 instruments[e.instrument] = {
-                    "tier": tier,
+                    "tier": p.label(e.tier),
                     "entity": p.label(e.entity),
                     "explanation": f"/explore/instrument/{quote(slug)}",
                 }
