@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..graph.base.errors import InputError, LongarmError
+from ..graph.drawing.assessment_chart import assessment_svg
 from ..graph.engine.assess import METHODS, assessments
 from ..graph.projection.cache import projection_for
 from ..graph.store.embedded import Store
@@ -96,7 +97,7 @@ def add_assess_parser(sub: Any) -> None:
     p.add_argument("--list", action="store_true", help="list the requirements the store knows")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE")
     p.add_argument("--method", choices=METHODS, default="multiplicative", help="look-through of indirect holdings")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "svg"), default="text", help="svg: a picture of one assessment")
     p.set_defaults(func=cmd_assess)
 
 
@@ -116,6 +117,14 @@ def cmd_assess(
     found = assessments(p, args.ref, args.requirement, as_of, args.method)
     if args.format == "json":
         print(json.dumps([assessment_to_dict(p, a) for a in found], indent=2, ensure_ascii=False))
+    elif args.format == "svg":
+        if len(found) != 1:
+            named = "; ".join(f"{p.label(a.subject)} under {a.requirement.iri.rsplit('/', 1)[-1]}" for a in found)
+            raise InputError(
+                f"a picture shows one assessment, and {len(found)} were asked ({named}): "
+                "give --requirement, and an organization rather than an offer with several providers"
+            )
+        print(assessment_svg(p, found[0]))
     else:
         print("\n\n".join(assessment_to_text(p, a) for a in found))
     return 0

@@ -311,6 +311,9 @@ class ImportsOut(_Out):
 
 class CriterionOut(_Out):
     clause: str | None
+    required_for: str | None = Field(
+        default=None, description="for a requirement graded in levels: the lowest level that requires it"
+    )
     label: str
     kind: str
     status: Literal["pass", "fail", "unknown"]
@@ -322,12 +325,34 @@ class CriterionOut(_Out):
     caveats: list[str]
 
 
+class LevelOut(_Out):
+    label: str
+    rank: int
+    definition: str
+    status: Literal["pass", "fail", "unknown"] = Field(description="reached, ruled out, or not told by the facts")
+    failed: list[str] = Field(description="the criteria that rule it out")
+    unknown: list[str] = Field(description="the criteria that leave it open")
+
+
+class LevelsOut(_Out):
+    words: str = Field(description='"SEAL-1", "SEAL-2 to SEAL-3", "at most SEAL-2" or "none of its levels"')
+    reached: str | None = Field(description="the highest level the facts show reached")
+    at_most: str | None = Field(description="the highest level the facts do not rule out")
+    levels: list[LevelOut]
+
+
 class AssessmentOut(_Out):
     subject: EntityRef
     requirement: dict[str, Any]
     as_of: str
-    method: Literal["multiplicative", "control"]
+    method: Literal["multiplicative", "control", "strict", "practical"] = Field(
+        description="the look-through method, for a requirement on providers; the mode of the answer to who can "
+        "compel, for a requirement on data"
+    )
     status: Literal["pass", "fail", "unknown"]
+    level: LevelsOut | None = Field(
+        default=None, description="for a requirement graded in levels (SEAL): the levels the facts show reached"
+    )
     criteria: list[CriterionOut]
     qualifications: list[dict[str, Any]]
     caveats: list[str]

@@ -145,6 +145,7 @@ class LX(DefinedNamespace):
     Certification: URIRef
     Requirement: URIRef
     Criterion: URIRef
+    AssuranceLevel: URIRef
     Exposure: URIRef
     PathStep: URIRef
     Source: URIRef
@@ -295,6 +296,11 @@ class LX(DefinedNamespace):
     controlThreshold: URIRef
     scopeCategory: URIRef
     qualificationScheme: URIRef
+    noticePeriod: URIRef
+    guaranteesOperatingAutonomy: URIRef
+    level: URIRef
+    rank: URIRef
+    requiredFor: URIRef
     retrievedOn: URIRef
     reachesData: URIRef
     explanation: URIRef
@@ -458,6 +464,12 @@ class LX(DefinedNamespace):
     DataInArea: URIRef
     QualifiedHosting: URIRef
     NoOutsideCompulsion: URIRef
+    OperatingAutonomy: URIRef
+    NoOutsideDependency: URIRef
+    ChangeNotice: URIRef
+    AreaOption: URIRef
+    SafeguardsAgainstOrders: URIRef
+    NotAssessable: URIRef
     LegallyProtectedSecrets: URIRef
     EssentialMissionData: URIRef
 

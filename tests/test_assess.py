@@ -230,10 +230,11 @@ def test_s3ns_and_the_aws_european_sovereign_cloud_under_19_6(
     bundled: Projection, ref: str, status: str, caps: str, must: str, must_not: str
 ) -> None:
     a = assess(bundled, iri("org", ref), find_requirement(bundled, SNC), AS_OF)
-    seat, holding, access = a.results
+    seat, holding, access, autonomy, rights, notice = a.results
     assert (a.status, seat.status, holding.status, access.status) == (status, "pass", caps, "unknown")
+    assert (autonomy.status, rights.status, notice.status) == ("unknown", "unknown", "unknown")  # not on record
     assert must in holding.reasons and not any(must_not in r for r in holding.reasons)
-    assert [r.criterion.clause for r in a.results] == ["19.6.a", "19.6.b", "19.6.c"]
+    assert [r.criterion.clause for r in a.results] == ["19.6.a", "19.6.b", "19.6.c", "19.6.d", "19.6.e", "19.6.f"]
     assert a.requirement.sources and all(bundled.sources[s].label for s in a.requirement.sources)  # cited
     assert holding.facts and all(bundled.fact_sources(f) for f in holding.facts)  # each fact has its sources
 
@@ -315,7 +316,7 @@ def test_the_command_line_lists_requirements_and_assesses(tmp_path: Path, capsys
     assert (data["status"], data["method"], [c["status"] for c in data["criteria"]]) == (
         "unknown",
         "control",
-        ["pass", "unknown", "unknown"],
+        ["pass", "unknown", "unknown", "unknown", "unknown", "unknown"],
     )
 
 
@@ -326,7 +327,7 @@ def test_rest_assessments(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         [a] = r.json()["assessments"]
         every = client.get("/api/v1/assessments/s3ns", params={"as_of": "2026-06-01"}).json()["assessments"]
-        assert [x["requirement"]["id"] for x in every] == ["gaia-x-label-3", SNC]
+        assert [x["requirement"]["id"] for x in every] == ["eu-csf-sov-2", "gaia-x-label-3", SNC]
         assert a["requirement"]["id"] == SNC and a["status"] == "unknown"
         assert a["criteria"][1]["facts"] and a["criteria"][1]["source"][0]["label"].startswith("ANSSI")
         assert client.get("/api/v1/assessments/s3ns", params={"requirement": "nope"}).status_code == 404
@@ -429,8 +430,19 @@ def test_offers_compared_as_json_csv_and_on_the_command_line(
         assert cell["explanation"].startswith("/explore/assessment?ref=s3ns-premi3ns&requirement=")
         assert client.get(cell["explanation"]).status_code == 200
         assert any(cell["tier"] for r in table["rows"] for cell in r["instruments"].values())
+        # a requirement graded in levels: the level reached, the lowest of the offer's providers
+        assert rows["s3ns-premi3ns"]["requirements"]["eu-csf-sov-2"]["level"] == "SEAL-2 to SEAL-3"
+        assert rows["aws-european-sovereign-cloud"]["requirements"]["eu-csf-sov-2"]["level"] == "SEAL-0"  # AWS Inc.
+        # a requirement on data: for data of its categories hosted on the offer, explained like the others
+        doctrine = rows["bleu-cloud-de-confiance"]["requirements"]["fr-cloud-doctrine-2023"]
+        assert doctrine["status"] == "fail"  # in evaluation on that date: not qualified
+        [explained] = client.get(doctrine["api"]).json()["assessments"]
+        assert explained["subject"]["label"] == "Cloud de Confiance Bleu (Azure technology; IaaS, PaaS, CaaS)"
+        assert any("in evaluation" in r for c in explained["criteria"] for r in c["reasons"])
+        assert {r["applies_to"] for r in table["requirements"]} == {"data", "provider"}
         csv_text = client.get("/api/v1/comparison", params={"as_of": "2026-06-01", "format": "csv"}).text
-        assert csv_text.splitlines()[0].startswith(f"offer,provider,gaia-x-label-3,{SNC},")
+        header = f"offer,provider,eu-csf-sov-2,gaia-x-label-3,{SNC},fr-cloud-doctrine-2021,fr-cloud-doctrine-2023,"
+        assert csv_text.splitlines()[0].startswith(header)
     store = ["--store", str(tmp_path / "s")]
     assert main([*store, "load", "--bundled"]) == 0
     capsys.readouterr()
@@ -528,6 +540,9 @@ def sensitive() -> Projection:
         ("t-on-bleu", "fr-cloud-doctrine-2023", {"R9 (qualification)": "fail"}, "in evaluation for SecNumCloud"),
         # Health data on Azure: the US CLOUD Act reaches it; the circulaire's categories do not cover it
         ("health-data-hub", "fr-sren-article-31", {"Art. 31": "fail"}, "US CLOUD Act / Stored Communications Act"),
+        # The 2021 texts: the same tests, read with the 2023 categories
+        ("t-on-bleu", "fr-cloud-doctrine-2021", {"doctrine 2021 (qualification)": "fail"}, "in evaluation for"),
+        ("t-on-premi3ns", "fr-cloud-strategy-2021", {"label (SecNumCloud)": "pass"}, "holds a SecNumCloud"),
     ],
 )
 def test_the_doctrine_and_sren_for_a_data_asset(
@@ -552,8 +567,14 @@ def test_premi3ns_is_not_reached_from_outside_and_azure_is(sensitive: Projection
 
 def test_an_asset_is_assessed_under_the_requirements_for_assets(sensitive: Projection) -> None:
     found = assessments(sensitive, "Case files on Bleu", None, AS_OF)
-    assert [a.requirement.iri.rsplit("/", 1)[-1] for a in found] == ["fr-cloud-doctrine-2023", "fr-sren-article-31"]
+    assert [a.requirement.iri.rsplit("/", 1)[-1] for a in found] == [
+        "fr-cloud-doctrine-2021",
+        "fr-cloud-doctrine-2023",
+        "fr-cloud-strategy-2021",
+        "fr-sren-article-31",
+    ]
     assert [a.requirement.iri.rsplit("/", 1)[-1] for a in assessments(sensitive, "s3ns", None, AS_OF)] == [
+        "eu-csf-sov-2",
         "gaia-x-label-3",
         SNC,
     ]

@@ -97,6 +97,21 @@ def test_a_stored_fact_closed_by_an_end_date_no_longer_counts(store: Store) -> N
     assert not any("Alphabet" in reason for reason in new.results[1].reasons)
 
 
+NO_AUTONOMY = HEAD.replace("@prefix src:", "@prefix ctr: <https://w3id.org/longarm/id/contract/> .\n@prefix src:")
+NO_AUTONOMY += "ctr:bleu-microsoft-technology-licence lx:guaranteesOperatingAutonomy false .\n"
+
+
+def test_a_licence_without_operating_autonomy_fails_19_6_d_and_the_seal_level_does_not_move(store: Store) -> None:
+    before = _quads(store)
+    r = what_if(store, NO_AUTONOMY.encode(), "autonomy.ttl", assessing=["bleu"], as_of=AS_OF)
+    data = what_if_to_dict(r)
+    changed = {a["requirement"]: a["changed"] for a in data["assessments"]}
+    assert changed["secnumcloud-3-2-19-6"] == [{"clause": "19.6.d", "before": "unknown", "after": "fail"}]
+    assert changed["gaia-x-label-3"] == [{"clause": "P5.1.7", "before": "unknown", "after": "fail"}]
+    assert changed["eu-csf-sov-2"] == []  # not a criterion of any SEAL level
+    assert _quads(store) == before
+
+
 def test_facts_that_break_the_shapes_are_refused_and_nothing_is_tried(store: Store) -> None:
     before = _quads(store)
     with pytest.raises(ValidationError, match="shareOfCapital"):

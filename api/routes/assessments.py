@@ -33,7 +33,10 @@ RefPath = Annotated[str, Path(description="an organization, a service or a data 
     summary="Does a provider (or each provider of an offer) meet a requirement? Criterion by criterion",
     description="Each criterion passes, fails or is unknown (a fact it needs is not on record), with its reasons, "
     "the facts and sources behind them, and warnings when a figure lies near a threshold; the qualifications on "
-    "record beside it. The JSON is the same as `longarm assess --format json`.",
+    "record beside it. For a requirement graded in levels (the EU Cloud Sovereignty Framework's SEAL), `level` "
+    "gives the levels the facts show reached. An offer is also assessed, under a requirement on data (the French "
+    "doctrine, SREN Art. 31), for data of its categories hosted on it. The JSON is the same as "
+    "`longarm assess --format json`.",
     response_model_exclude_unset=True,
 )
 def get_assessment(

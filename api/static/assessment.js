@@ -8,6 +8,7 @@
     const box = L.h("section", { class: `criterion criterion-${c.status}`, "data-clause": c.clause || "" });
     box.append(
       L.h("h3", {}, `${c.clause || ""} ${c.label}`),
+      c.required_for ? L.h("p", { class: "muted" }, `Required for ${c.required_for} and the levels above it.`) : "",
       L.h("p", { class: "outcome" }, L.h("strong", { class: `cell-${c.status}` }, c.status), ` (${c.kind})`),
       L.h("ul", { class: "reasons" }, c.reasons.map((r) => L.h("li", {}, r)))
     );
@@ -25,9 +26,20 @@
     const req = a.requirement;
     const box = L.h("section", { class: "assessment", "aria-label": `${a.subject.label} under ${req.label}` });
     box.append(
-      L.h("h2", {}, L.entityLink(a.subject), ` under ${req.label}: `, L.h("strong", { class: `cell-${a.status}` }, a.status)),
-      L.h("p", { class: "muted" }, `${req.citation || ""}; in force from ${req.in_force_from || "a date not on record"}; on ${L.longDate(a.as_of)}; indirect holdings by the ${a.method} method.`)
+      L.h("h2", {}, L.entityLink(a.subject), ` under ${req.label}: `,
+        L.h("strong", { class: `cell-${a.status}` }, a.level ? a.level.words : a.status)),
+      L.h("p", { class: "muted" }, `${req.citation || ""}; in force from ${req.in_force_from || "a date not on record"}; on ${L.longDate(a.as_of)}; ` +
+        (a.method === "strict" || a.method === "practical" ? `who can compel answered in ${a.method} mode.` : `indirect holdings by the ${a.method} method.`))
     );
+    if (a.level) {
+      const words = { pass: "reached", fail: "ruled out", unknown: "cannot be told from the facts on record" };
+      box.append(L.h("h3", {}, "Levels"), L.h("ul", { class: "levels" }, a.level.levels.map((x) =>
+        L.h("li", { "data-level": x.label },
+          L.h("strong", { class: `cell-${x.status}` }, `${x.label}: ${words[x.status]}`),
+          x.definition ? ` — ${x.definition}` : "",
+          x.status === "fail" && x.failed.length ? ` Ruled out by: ${x.failed.join("; ")}.` : "",
+          x.status === "unknown" && x.unknown.length ? ` Left open by: ${x.unknown.join("; ")}.` : ""))));
+    }
     if (a.caveats.length || req.caveats.length) box.append(L.h("ul", { class: "caveats" }, [...a.caveats, ...req.caveats].map((x) => L.h("li", {}, x))));
     box.append(...a.criteria.map(criterion));
     if (a.qualifications.length) {

@@ -6,9 +6,9 @@
   const L = window.longarm;
   const RANK = { fail: 0, unknown: 1, pass: 2, established: 0, likely: 1, contested: 2, residual: 3, "": 4 };
 
-  function cell(value, href, title) {
-    const td = L.h("td", { "data-value": value, class: value ? `cell-${value}` : "" });
-    if (value) td.append(L.h("a", { href: L.safeUrl(href), title: title || "" }, value));
+  function cell(value, href, title, text) {
+    const td = L.h("td", { "data-value": text || value, class: value ? `cell-${value}` : "" });
+    if (value) td.append(L.h("a", { href: L.safeUrl(href), title: title || "" }, text || value));
     else td.append("—");
     return td;
   }
@@ -22,14 +22,16 @@
     ];
     const head = L.h("tr", {}, columns.map((c, i) =>
       L.h("th", { scope: "col", title: c.label || c.title },
-        L.h("button", { type: "button", class: "sort", "data-column": String(i) }, c.title))));
+        L.h("button", { type: "button", class: "sort", "data-column": String(i) },
+          c.title + (c.requirement && table.requirements[i - 2].applies_to === "data" ? " (data)" : "")))));
     const rows = table.rows.map((r) => {
       const tr = L.h("tr", { class: "compare-row" });
       tr.append(L.h("th", { scope: "row" }, L.entityLink(r.offer)), L.h("td", {}, r.providers.map((p) => p.label).join(", ")));
       for (const c of columns.slice(2)) {
         if (c.requirement) {
           const q = r.requirements[c.requirement];
-          tr.append(cell(q.status, q.explanation, `the assessment under ${c.requirement}`));
+          // a requirement graded in levels shows the level reached (SEAL-2, or a range)
+          tr.append(cell(q.status, q.explanation, `the assessment under ${c.requirement}`, q.level));
         } else {
           const x = r.instruments[c.instrument];
           tr.append(x ? cell(x.tier, x.explanation, `${x.entity} may be compelled`) : cell("", "", ""));

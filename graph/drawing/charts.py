@@ -39,7 +39,7 @@ from ..engine.rules import CONTESTED, ESTABLISHED, LIKELY, RESIDUAL, Tier
 from ..projection.model import Interest, Projection, iri
 from .chartkit import JURISDICTION_LEGEND, Card, Edge, LegendItem, draw
 
-__all__ = ["MAX_CHART_NODES", "exposure_svg", "jurisdiction_badge", "ownership_svg", "share_words"]
+__all__ = ["MAX_CHART_NODES", "exposure_svg", "jurisdiction_badge", "org_card", "ownership_svg", "share_words"]
 
 MAX_CHART_NODES = 60
 _JOINT, _SHARES, _UNCERTAIN = str(LX.JointControl), str(LX.Shareholding), str(LX.Uncertain)
@@ -81,9 +81,10 @@ def jurisdiction_badge(p: Projection, jurisdictions: list[str]) -> tuple[str, st
     return codes, "non-eu"
 
 
-def _org_card(
+def org_card(
     p: Projection, node: str, link_base: str | None, *, focus: bool = False, column: int | None = None
 ) -> Card:
+    """The card of an organization: its name, its jurisdiction badge, a link to its explorer page under `link_base`."""
     org = p.orgs.get(node)
     js = sorted(org.incorporated or org.headquarters) if org else []
     text, style = jurisdiction_badge(p, js)
@@ -161,7 +162,7 @@ def _ownership(
             continue
         nodes.update(dict.fromkeys(new))
         groups.setdefault((i.owner, i.owned), []).append(i)
-    cards = [_org_card(p, n, link_base, focus=n == org) for n in nodes]
+    cards = [org_card(p, n, link_base, focus=n == org) for n in nodes]
     edges: list[Edge] = []
     desc = [f"Ownership chart of {p.label(org)} as of {as_of.isoformat()}."]
     for (owner, owned), interests in sorted(groups.items(), key=lambda kv: (p.label(kv[0][0]), p.label(kv[0][1]))):
@@ -237,7 +238,7 @@ def _map_card(
         return Card(node, p.label(node), (text, style), href=href, style=style, column=column)
     if node in p.services:
         return Card(node, p.label(node), href=href, column=column)
-    return _org_card(p, node, link_base, column=column)
+    return org_card(p, node, link_base, column=column)
 
 
 def _exposures(p: Projection, answer: Answer, link_base: str | None) -> str:

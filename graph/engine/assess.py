@@ -11,16 +11,28 @@ interprets the kinds:
   registered office or head office outside it; a holder whose seat is not recorded may
   be) hold, directly or indirectly, no more than the individual cap each and the
   collective cap together, and have no right of veto, to appoint the board, or control;
-- ``lx:NoOutsideAccess`` — no third party seated outside the area, or controlled from
-  outside it (at the criterion's control threshold), has an access that reaches the data,
-  by the access grants of the contracts on record for the organization and its services.
-  It fails on such a grant; otherwise it stays unknown, since only the contracts
-  themselves can tell that no third party has access;
+- ``lx:NoOutsideAccess``, ``lx:OperatingAutonomy``, ``lx:NoOutsideDependency`` — about
+  the third parties the organization relies on, by the contracts and services on record
+  (:mod:`~longarm.graph.engine.third_parties`): they fail on a fact that shows a breach and
+  otherwise stay unknown, since only the contracts themselves can tell;
 - ``lx:NoOutsideControl`` — no controller of the organization (decisive influence, through
   any chain of controlled entities) is seated outside the area; unknown where a
   controller's seat, or the holders of the organization, are not on record;
 - ``lx:DataInArea`` — every region of the services the organization provides or operates
-  lies in the area; unknown for a service whose regions are not on record.
+  lies in the area; unknown for a service whose regions are not on record;
+  ``lx:AreaOption`` — at least one of them lies wholly in the area;
+- ``lx:ChangeNotice`` — the terms of each of its services commit it to notice of changes
+  within the criterion's period (``lx:noticePeriod``);
+- ``lx:NoOutsideCompulsion`` — the answer to who can compel access to data it hosts (or to
+  a data asset) finds no established or likely exposure under an instrument enacted
+  outside the area; ``lx:SafeguardsAgainstOrders`` passes when there is none at all, and is
+  otherwise unknown (verified safeguards are not recorded facts);
+- ``lx:QualifiedHosting`` — for a data asset, each service hosting it is qualified under
+  the criterion's scheme on the date;
+- ``lx:NotAssessable`` — a clause that calls for a judgement: always unknown, with why.
+
+A requirement graded in levels (the SEAL levels) is assessed the same way; its
+:attr:`Assessment.grade` says which levels the results reach (:mod:`~longarm.graph.engine.levels`).
 
 Unknown is never a guess: a criterion is ``unknown`` when a fact it needs is missing (a
 seat, a share, the holders of part of the capital), and says which. Shares known only as
@@ -41,8 +53,10 @@ Examples
 >>> store = Store.in_memory(); _ = load_bundled(store); p = projection_for(store)
 >>> snc = find_requirement(p, "secnumcloud-3-2-19-6")
 >>> a = assess(p, iri("org", "aws-european-sovereign-cloud-gmbh"), snc, dt.date(2026, 6, 1))
->>> [(r.criterion.clause, r.status) for r in a.results], a.status
+>>> [(r.criterion.clause, r.status) for r in a.results][:3], a.status
 ([('19.6.a', 'pass'), ('19.6.b', 'fail'), ('19.6.c', 'unknown')], 'fail')
+>>> assess(p, iri("org", "s3ns"), find_requirement(p, "eu-csf-sov-2"), dt.date(2026, 6, 1)).grade.words
+'SEAL-2 to SEAL-3'
 """
 
 from __future__ import annotations
@@ -54,17 +68,21 @@ from dataclasses import dataclass, field
 from ..base.errors import InputError, UnknownReferenceError
 from ..projection.model import Projection, Requirement, valid_at
 from .criteria import METHODS, CriterionResult, HolderShare, Status, evaluate, evaluate_asset
+from .levels import Grade, grade
 from .ownership import DEFAULT_MAX_DEPTH
+from .reach import AssetSpec
 from .resolve import resolve_ref
 
 __all__ = [
     "METHODS",
     "Assessment",
     "CriterionResult",
+    "Grade",
     "HolderShare",
     "Qualification",
     "assess",
     "assess_asset",
+    "assess_offer_data",
     "assessed_organizations",
     "assessed_subjects",
     "assessments",
@@ -96,8 +114,23 @@ class Assessment:
     caveats: list[str] = field(default_factory=list)
 
     @property
+    def grade(self) -> Grade | None:
+        """For a requirement graded in levels, the levels reached (:mod:`~longarm.graph.engine.levels`)."""
+        return grade(self.requirement, self.results)
+
+    @property
     def status(self) -> Status:
-        """``fail`` if a criterion fails, else ``unknown`` if one is unknown, else ``pass``."""
+        """``fail`` if a criterion fails, else ``unknown`` if one is unknown, else ``pass``.
+
+        For a requirement graded in levels: ``pass`` when the facts settle its level,
+        ``fail`` when they rule out every level, else ``unknown``.
+        """
+        graded = self.grade
+        if graded is not None:
+            if graded.ceiling is None:
+                return "fail"
+            settled = graded.floor is not None and graded.floor.iri == graded.ceiling.iri
+            return "pass" if settled else "unknown"
         statuses = {r.status for r in self.results}
         return "fail" if "fail" in statuses else "unknown" if "unknown" in statuses else "pass"
 
@@ -201,6 +234,36 @@ def assess_asset(p: Projection, asset: str, requirement: str, as_of: dt.date, *,
     return Assessment(asset, req, as_of, mode, results, held, caveats)
 
 
+def assess_offer_data(
+    p: Projection, service: str, requirement: str, as_of: dt.date, *, mode: str = "strict"
+) -> Assessment:
+    """Assess data in the scope of `requirement` (one with scope categories) hosted on the offer `service`.
+
+    The data is taken as an asset of the requirement's categories stored where the
+    service's regions are (as :func:`~longarm.graph.engine.reach.instrument_reach` takes it).
+
+    Raises
+    ------
+    UnknownReferenceError
+        If `service` or `requirement` is not in the projection.
+    """
+    if service not in p.services:
+        raise UnknownReferenceError(service, what="service")
+    if requirement not in p.requirements:
+        raise UnknownReferenceError(requirement, what="requirement")
+    req = p.requirements[requirement]
+    spec = AssetSpec(services=(service,), label=f"data hosted on {p.label(service)}")
+    results = [evaluate_asset(p, spec, c, as_of, mode) for c in req.criteria]
+    caveats = []
+    if not valid_at(req, as_of):
+        caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
+    if req.scope:
+        named = ", ".join(sorted(p.label(x) for x in req.scope))
+        caveats.append(f"Assessed for data of the categories it covers ({named}) hosted on this offer.")
+    held = list(_qualifications(p, as_of, services={service}))
+    return Assessment(service, req, as_of, mode, results, held, caveats)
+
+
 def assessed_subjects(p: Projection, ref: str) -> tuple[str, list[str]]:
     """What `ref` names, for an assessment: ``("asset", [asset])`` or ``("org", organizations)``.
 
@@ -218,15 +281,28 @@ def assessments(
     """Every assessment `ref` asks for: under `requirement`, else each that applies to what `ref` names.
 
     An organization, or each provider and operator of an offer, under the requirements for
-    organizations; a data asset under those with a scope of data categories.
+    organizations; a data asset under those with a scope of data categories; an offer also
+    under those, for data of their categories hosted on it (:func:`assess_offer_data`).
     """
-    kind, subjects = assessed_subjects(p, ref)
-    reqs = [find_requirement(p, requirement)] if requirement is not None else requirements_for(p, kind)
+    resolved = resolve_ref(p, ref, ("org", "service", "asset"))
+    kind = "asset" if resolved.kind == "asset" else "org"
+    if requirement is not None:
+        reqs = [find_requirement(p, requirement)]
+    else:
+        reqs = requirements_for(p, kind) + (requirements_for(p, "asset") if resolved.kind == "service" else [])
     if not reqs:
         raise InputError(f"the store knows no requirement for this kind of subject ({kind})")
     if kind == "asset":
-        return [assess_asset(p, a, r, as_of) for r in reqs for a in subjects]
-    return [assess(p, o, r, as_of, method=method) for r in reqs for o in subjects]
+        return [assess_asset(p, resolved.iri, r, as_of) for r in reqs]
+    out = []
+    for r in reqs:
+        if not p.requirements[r].scope:
+            out += [assess(p, o, r, as_of, method=method) for o in assessed_organizations(p, resolved.iri)]
+        elif resolved.kind == "service":
+            out.append(assess_offer_data(p, resolved.iri, r, as_of))
+        else:
+            raise InputError(f"{p.requirements[r].label} applies to data: assess a data asset or an offer")
+    return out
 
 
 def requirements_for(p: Projection, kind: str) -> list[str]:

@@ -24,17 +24,29 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from ...ontology.namespace import LXS
+from ..base.errors import InputError
 from ..projection.model import Interest, Projection, RequirementCriterion, valid_at
 from .ownership import confers_control, controllers, direct_owners
-from .reach import compel
+from .reach import Answer, AssetSpec, Exposure, compel
 from .rules import ESTABLISHED, LIKELY
+from .third_parties import access, autonomy, dependency, outside
 
-__all__ = ["ASSET_KINDS", "METHODS", "CriterionResult", "HolderShare", "Status", "evaluate", "evaluate_asset"]
+__all__ = [
+    "ASSET_KINDS",
+    "METHODS",
+    "CriterionResult",
+    "HolderShare",
+    "Status",
+    "duration_within",
+    "evaluate",
+    "evaluate_asset",
+]
 
 Status = Literal["pass", "fail", "unknown"]
 #: The look-through methods for indirect holdings.
@@ -74,33 +86,59 @@ def evaluate(
         return _seat(p, org, c)
     if c.kind == LXS.HoldingCaps:
         return _caps(p, org, c, as_of, method, max_depth)
-    if c.kind == LXS.NoOutsideAccess:
-        return _access(p, org, c, as_of, max_depth)
+    if c.kind in _THIRD_PARTIES:
+        status, reasons, facts = _THIRD_PARTIES[c.kind](p, org, c, as_of, max_depth)
+        return CriterionResult(c, status, tuple(reasons), tuple(facts))
     if c.kind == LXS.NoOutsideControl:
         return _control(p, org, c, as_of, max_depth)
     if c.kind == LXS.DataInArea:
         return _data(p, org, c, as_of)
+    if c.kind == LXS.AreaOption:
+        return _option(p, org, c, as_of)
+    if c.kind == LXS.ChangeNotice:
+        return _notice(p, org, c, as_of)
+    if c.kind == LXS.NoOutsideCompulsion:
+        return _compulsion(p, _hosted_by(p, org), c, as_of, "strict")
+    if c.kind == LXS.SafeguardsAgainstOrders:
+        return _safeguards(p, org, c, as_of)
+    if c.kind == LXS.NotAssessable:
+        return _not_assessable(c)
     if c.kind in ASSET_KINDS:
         return CriterionResult(c, "unknown", ("a criterion for a data asset: assess an asset, not an organization",))
     return CriterionResult(c, "unknown", (f"longarm does not evaluate criteria of kind <{c.kind}>.",))
 
 
-#: The kinds that apply to a data asset (its hosting, its answer), not to an organization.
-ASSET_KINDS = frozenset({LXS.QualifiedHosting, LXS.NoOutsideCompulsion})
+_THIRD_PARTIES = {LXS.NoOutsideAccess: access, LXS.OperatingAutonomy: autonomy, LXS.NoOutsideDependency: dependency}
+#: The kinds that apply only to a data asset (its hosting), not to an organization.
+ASSET_KINDS = frozenset({LXS.QualifiedHosting})
 
 
-def evaluate_asset(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.date, mode: str) -> CriterionResult:
-    """The outcome of criterion `c` for the stored data asset `asset` on `as_of`."""
+def evaluate_asset(
+    p: Projection, asset: str | AssetSpec, c: RequirementCriterion, as_of: dt.date, mode: str
+) -> CriterionResult:
+    """The outcome of criterion `c` for the data asset `asset` (stored, or described by its services) on `as_of`."""
     if c.kind == LXS.QualifiedHosting:
         return _qualified(p, asset, c, as_of)
     if c.kind == LXS.NoOutsideCompulsion:
         return _compulsion(p, asset, c, as_of, mode)
+    if c.kind == LXS.NotAssessable:
+        return _not_assessable(c)
     return CriterionResult(c, "unknown", ("a criterion for an organization: assess the asset's provider",))
 
 
-def _qualified(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+def _hosted_by(p: Projection, org: str) -> AssetSpec:
+    """Data `org` would host: what an organization-level answer to who can compel access is about."""
+    return AssetSpec(providers=(org,), label=f"data hosted by {p.label(org)}")
+
+
+def _not_assessable(c: RequirementCriterion) -> CriterionResult:
+    why = c.caveats[0] if c.caveats else "It calls for a judgement or for facts longarm does not record."
+    return CriterionResult(c, "unknown", (f"not assessed from the record. {why}",))
+
+
+def _qualified(p: Projection, asset: str | AssetSpec, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
     """Each hosting service qualified under the scheme on the date: pass; only in evaluation: fail; else unknown."""
-    services = sorted(p.assets[asset].services)
+    services = sorted(p.assets[asset].services if isinstance(asset, str) else asset.services)
     scheme = p.label(c.scheme) if c.scheme else "the scheme"
     reasons: list[str] = []
     facts: list[str] = []
@@ -128,83 +166,66 @@ def _qualified(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.dat
     return CriterionResult(c, status, tuple(reasons), tuple(dict.fromkeys(facts)))
 
 
-def _compulsion(p: Projection, asset: str, c: RequirementCriterion, as_of: dt.date, mode: str) -> CriterionResult:
+def _outside_exposures(p: Projection, answer: Answer, area: str) -> list[Exposure]:
+    """The answer's exposures under instruments enacted outside `area` (or by no recorded jurisdiction)."""
+    out = []
+    for e in answer.exposures:
+        enacted = p.instruments[e.instrument].enacted_by
+        if enacted is None or not p.within(enacted, area):
+            out.append(e)
+    return out
+
+
+def _compulsion(
+    p: Projection, asset: str | AssetSpec, c: RequirementCriterion, as_of: dt.date, mode: str
+) -> CriterionResult:
     """No established or likely exposure under an instrument enacted outside the area (reach engine's answer)."""
     area = c.area or ""
     answer = compel(p, asset, as_of, mode)
     reasons: list[str] = []
     status: Status = "pass"
-    for e in answer.exposures:
-        enacted = p.instruments[e.instrument].enacted_by
-        if enacted is not None and p.within(enacted, area):
-            continue
+    for e in _outside_exposures(p, answer, area):
         line = f"{p.label(e.instrument)}: {p.label(e.entity)} may be compelled ({p.label(e.tier)})"
         if e.tier in (ESTABLISHED, LIKELY):
             status = "fail"
             reasons.append(line)
         else:
             status = "unknown" if status == "pass" else status
-            reasons.append(line + ": contested")
+            reasons.append(line + ": a contested exposure leaves it unknown")
     if answer.verdict.value == "incomplete" and status == "pass":
         status = "unknown"
         reasons.append("the answer is incomplete: facts it needs are missing")
     if not reasons:
         reasons.append(f"no exposure under an instrument enacted outside the {p.label(area)} is found")
-    reasons.append(f"who can compel access to it, on {as_of.isoformat()} ({mode} mode): {answer.verdict.words}")
-    return CriterionResult(c, status, tuple(reasons), (asset,))
+    reasons.append(
+        f"who can compel access to {answer.asset_label}, on {as_of.isoformat()} ({mode} mode): {answer.verdict.words}"
+    )
+    facts = (asset,) if isinstance(asset, str) else tuple(asset.services or asset.providers)
+    return CriterionResult(c, status, tuple(reasons), facts)
 
 
-# ---------------------------------------------------------------------- access, control, data, seat
-
-
-def _access(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int) -> CriterionResult:
+def _safeguards(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+    """Passes when no instrument enacted outside the area is found to reach data `org` hosts; else unknown."""
     area = c.area or ""
-    name = p.label(area)
-    threshold = c.control_threshold if c.control_threshold is not None else 50.0
-    services = p.services_by_org.get(org, set())
-    contracts = set(p.contracts_by_party.get(org, ()))
-    for service in services:
-        contracts.update(p.contracts_by_service.get(service, ()))
-    reasons: list[str] = []
-    facts: list[str] = []
-    failed = False
-    for iri in sorted(contracts):
-        contract = p.contracts[iri]
-        if not valid_at(contract, as_of):
-            continue
-        for grant in contract.grants:
-            if grant.grantee == org:
-                continue
-            who, kind = p.label(grant.grantee), p.label(grant.access_kind)
-            link = _linked(p, grant.grantee, area, as_of, threshold, depth)
-            if link is None:
-                reasons.append(f"{who}: {kind} under {contract.label}; its seat and who controls it are not on record")
-            elif link == "":
-                reasons.append(
-                    f"{who}: {kind} under {contract.label}; seated in the {name}, not controlled from outside"
-                )
-            elif p.reaches_data.get(grant.access_kind, False):
-                failed = True
-                reasons.append(f"{who}, {link}: {kind} under {contract.label}, which reaches the data")
-            else:
-                reasons.append(f"{who}, {link}: {kind} under {contract.label}; no access to the data is on record")
-            facts.append(iri)
-    if not contracts:
-        reasons.append("no contract of the organization or its services is on record")
-    reasons.append("only the contracts on record are read: whether another third party has access cannot be told")
-    status: Status = "fail" if failed else "unknown"
-    return CriterionResult(c, status, tuple(reasons), tuple(dict.fromkeys(facts)))
+    answer = compel(p, _hosted_by(p, org), as_of, "strict")
+    found = _outside_exposures(p, answer, area)
+    reasons = [
+        f"{p.label(e.instrument)}: {p.label(e.entity)} may be compelled ({p.label(e.tier)})"
+        for e in sorted(found, key=lambda e: (p.label(e.instrument), p.label(e.entity)))
+    ]
+    if found:
+        reasons.append("whether verified safeguards make each request comply with the law of the area is not on record")
+        status: Status = "unknown"
+    elif answer.verdict.value == "incomplete":
+        status = "unknown"
+        reasons.append("the answer is incomplete: facts it needs are missing")
+    else:
+        status = "pass"
+        reasons.append(f"no instrument enacted outside the {p.label(area)} is found to reach data it hosts")
+    return CriterionResult(c, status, tuple(reasons), (org,))
 
 
-def _linked(p: Projection, org: str, area: str, as_of: dt.date, threshold: float, depth: int) -> str | None:
-    """How `org` is tied to outside the area: a phrase, "" if it is not, None if its seat is not on record."""
-    outside = _outside(p, org, area)
-    if outside:
-        return f"seated outside the {p.label(area)}"
-    for chain in controllers(p, org, as_of, threshold=threshold, max_depth=depth):
-        if _outside(p, chain.controller, area):
-            return f"controlled by {p.label(chain.controller)}, seated outside the {p.label(area)}"
-    return None if outside is None else ""
+# ---------------------------------------------------------------------- control, data, notice, seat
 
 
 def _control(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int) -> CriterionResult:
@@ -214,12 +235,12 @@ def _control(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, d
     reasons: list[str] = []
     status: Status = "pass"
     for chain in chains:
-        outside = _outside(p, chain.controller, area)
+        seat = outside(p, chain.controller, area)
         who = p.label(chain.controller)
-        if outside:
+        if seat:
             status = "fail"
             reasons.append(f"{who}, seated outside the {name}, controls it ({chain.links[-1].how})")
-        elif outside is None:
+        elif seat is None:
             status = "unknown" if status == "pass" else status
             reasons.append(f"{who} controls it; where it is seated is not on record")
         else:
@@ -250,10 +271,10 @@ def _data(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> C
             status = "unknown" if status == "pass" else status
             reasons.append(f"{service.label}: where its regions are is not on record")
             continue
-        outside = sorted(p.label(j) for j in places if j is not None and not p.within(j, area))
-        if outside:
+        away = sorted(p.label(j) for j in places if j is not None and not p.within(j, area))
+        if away:
             status = "fail"
-            reasons.append(f"{service.label} has regions outside the {name}: {', '.join(outside)}")
+            reasons.append(f"{service.label} has regions outside the {name}: {', '.join(away)}")
         else:
             reasons.append(f"{service.label}: every region is in the {name}")
     if not reasons:
@@ -262,13 +283,97 @@ def _data(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> C
     return CriterionResult(c, status, tuple(reasons), tuple(services))
 
 
-def _outside(p: Projection, org: str, area: str | None) -> bool | None:
-    """True if any recorded seat of `org` (registered or head office) is outside `area`; None if none is recorded."""
-    o = p.orgs.get(org)
-    places = (o.incorporated | o.headquarters) if o is not None else frozenset()
-    if not places or area is None:
-        return None
-    return any(not p.within(place, area) for place in places)
+def _own_services(p: Projection, org: str, as_of: dt.date) -> list[str]:
+    """The services `org` provides or operates on `as_of`."""
+    return sorted(
+        s
+        for s in p.services_by_org.get(org, set())
+        if valid_at(p.services[s], as_of) and org in (p.services[s].providers | p.services[s].operators)
+    )
+
+
+def _option(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+    """A service with every region in the area: pass; regions partly in it or not recorded: unknown; else fail."""
+    area = c.area or ""
+    name = p.label(area)
+    services = _own_services(p, org, as_of)
+    reasons: list[str] = []
+    status: Status = "fail"
+    for svc in services:
+        service = p.services[svc]
+        places = [p.region_jurisdiction.get(r) for r in sorted(service.regions)]
+        inside = [j for j in places if j is not None and p.within(j, area)]
+        if places and len(inside) == len(places):
+            status = "pass"
+            reasons.append(f"{service.label}: every region is in the {name}")
+        elif inside:
+            status = "unknown" if status == "fail" else status
+            reasons.append(
+                f"{service.label}: some regions are in the {name}; whether a customer can keep all data there "
+                "is not on record"
+            )
+        elif not places or None in places:
+            status = "unknown" if status == "fail" else status
+            reasons.append(f"{service.label}: where its regions are is not on record")
+        else:
+            reasons.append(f"{service.label}: no region in the {name}")
+    if not services:
+        status = "unknown"
+        reasons.append("it provides or operates no service on record")
+    return CriterionResult(c, status, tuple(reasons), tuple(services))
+
+
+def _notice(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date) -> CriterionResult:
+    """Each service's terms commit to notice of changes within the criterion's period."""
+    limit = c.notice_period or "P1M"
+    services = _own_services(p, org, as_of)
+    reasons: list[str] = []
+    statuses: list[Status] = []
+    for svc in services:
+        service = p.services[svc]
+        within = None if service.notice_period is None else duration_within(service.notice_period, limit)
+        if service.notice_period is None:
+            statuses.append("unknown")
+            reasons.append(f"{service.label}: a commitment in its terms to give notice of changes is not on record")
+        elif within is None:
+            statuses.append("unknown")
+            reasons.append(
+                f"{service.label}: its terms give notice within {service.notice_period}, "
+                f"which may or may not be within {limit} depending on the month"
+            )
+        else:
+            statuses.append("pass" if within else "fail")
+            verdict = "within" if within else "longer than"
+            reasons.append(f"{service.label}: its terms give notice within {service.notice_period}, {verdict} {limit}")
+    if not services:
+        statuses.append("unknown")
+        reasons.append("it provides or operates no service on record")
+    status: Status = "fail" if "fail" in statuses else "unknown" if "unknown" in statuses else "pass"
+    return CriterionResult(c, status, tuple(reasons), tuple(services))
+
+
+def duration_within(period: str, limit: str) -> bool | None:
+    """Whether the xsd:duration `period` is at most `limit`, None when it depends on the month's length.
+
+    >>> duration_within("P30D", "P1M"), duration_within("P14D", "P1M"), duration_within("P2M", "P1M")
+    (None, True, False)
+    """
+    (lo_p, hi_p), (lo_l, hi_l) = _days(period), _days(limit)
+    if hi_p <= lo_l:
+        return True
+    if lo_p > hi_l:
+        return False
+    return None
+
+
+def _days(duration: str) -> tuple[int, int]:
+    """The fewest and most days an xsd:duration of years, months, weeks and days can last."""
+    match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T.*)?", duration.strip())
+    if match is None or duration.strip() == "P":
+        raise InputError(f"not a duration of years, months, weeks or days: {duration!r}")
+    y, m, w, d = (int(x or 0) for x in match.groups())
+    days = 7 * w + d
+    return 365 * y + 28 * m + days, 366 * y + 31 * m + days
 
 
 def _seat(p: Projection, org: str, c: RequirementCriterion) -> CriterionResult:
@@ -281,9 +386,9 @@ def _seat(p: Projection, org: str, c: RequirementCriterion) -> CriterionResult:
             reasons.append(f"its {what} is not recorded")
             status = "unknown" if status == "pass" else status
             continue
-        outside = sorted(p.label(x) for x in places if not p.within(x, area))
-        if outside:
-            reasons.append(f"its {what} is in {', '.join(outside)}, outside the {name}")
+        away = sorted(p.label(x) for x in places if not p.within(x, area))
+        if away:
+            reasons.append(f"its {what} is in {', '.join(away)}, outside the {name}")
             status = "fail"
         else:
             reasons.append(f"its {what} is in {', '.join(sorted(p.label(x) for x in places))}, in the {name}")
@@ -337,7 +442,7 @@ def _caps(p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, meth
     area = c.area or ""
     name = p.label(area)
     chains = list(_chains(p, org, as_of, depth))
-    seat = {h: _outside(p, h, area) for h, _ in chains}
+    seat = {h: outside(p, h, area) for h, _ in chains}
     reasons: list[str] = []
     warnings: list[str] = []
     failed = unknown = False

@@ -44,6 +44,7 @@ __all__ = [
     "Grant",
     "Instrument",
     "Interest",
+    "Level",
     "Org",
     "Projection",
     "Requirement",
@@ -157,6 +158,8 @@ class Service(Dated):
     regions: set[str] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
     aliases: list[str] = field(default_factory=list)
+    #: The notice its terms commit the provider to give customers of a change (``lx:noticePeriod``).
+    notice_period: str | None = None
 
 
 @dataclass(slots=True)
@@ -180,6 +183,8 @@ class Contract(Dated):
     parties: set[str] = field(default_factory=set)
     services: set[str] = field(default_factory=set)
     grants: list[Grant] = field(default_factory=list)
+    #: Whether it guarantees the provider continuous operating autonomy (None: not on record).
+    autonomy: bool | None = None
 
 
 @dataclass(slots=True)
@@ -195,6 +200,17 @@ class RequirementCriterion(Dated):
     margin: float = 0.0
     control_threshold: float | None = None
     scheme: str | None = None  # lx:qualificationScheme
+    notice_period: str | None = None  # lx:noticePeriod, an xsd:duration
+    level: str | None = None  # lx:requiredFor: the lowest level of a graded requirement it is required for
+
+
+@dataclass(slots=True)
+class Level(Dated):
+    """A level of a requirement graded in levels (SEAL-0 … SEAL-4), by rank from 0."""
+
+    label: str = ""
+    rank: int = 0
+    definition: str = ""
 
 
 @dataclass(slots=True)
@@ -206,6 +222,8 @@ class Requirement(Dated):
     criteria: list[RequirementCriterion] = field(default_factory=list)
     #: The data categories it applies to: a requirement with a scope is assessed for a data asset.
     scope: frozenset[str] = frozenset()
+    #: Its levels by rank, for a requirement graded in levels (empty otherwise).
+    levels: list[Level] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -52,7 +52,7 @@ from .rows import Rows
 
 __all__ = ["patched_projection"]
 
-_PARTS = (str(LX.grantsAccess), str(LX.reachRule), str(LX.criterion))  # records made of several nodes
+_PARTS = (str(LX.grantsAccess), str(LX.reachRule), str(LX.criterion), str(LX.level))  # records made of several nodes
 
 
 def patched_projection(store: Store, old: Projection, subjects: Collection[ox.NamedNode | ox.BlankNode]) -> Projection:

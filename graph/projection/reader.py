@@ -38,6 +38,7 @@ from .model import (
     Grant,
     Instrument,
     Interest,
+    Level,
     Org,
     Projection,
     Requirement,
@@ -260,6 +261,7 @@ class ProjectionReader:
             self.values(x) for x in (LX.provider, LX.operatedBy, LX.contractingEntity, LX.technologyLicensor)
         )
         hosted, scat = self.values(LX.hostedIn), self.values(LX.serviceCategory)
+        notice = self.single(LX.noticePeriod)
         for s in types[str(LX.Service)]:
             svc = Service(
                 s,
@@ -271,6 +273,7 @@ class ProjectionReader:
                 regions=set(hosted.get(s, [])),
                 categories=set(scat.get(s, [])),
                 aliases=alt.get(s, []),
+                notice_period=notice.get(s),
             )
             dated(svc)
             p.services[s] = svc
@@ -280,6 +283,7 @@ class ProjectionReader:
         # contracts and grants
         parties, ckind, concerns = self.values(LX.party), self.values(LX.contractKind), self.values(LX.concernsService)
         grants, grantee, akind = self.values(LX.grantsAccess), self.values(LX.grantee), self.values(LX.accessKind)
+        autonomy = self.single(LX.guaranteesOperatingAutonomy)
         for s in types[str(LX.Contract)]:
             c = Contract(
                 s,
@@ -287,6 +291,7 @@ class ProjectionReader:
                 kind=next(iter(ckind.get(s, [])), None),
                 parties=set(parties.get(s, [])),
                 services=set(concerns.get(s, [])),
+                autonomy=_bool(autonomy.get(s)),
             )
             dated(c)
             for g in grants.get(s, []):
@@ -346,6 +351,14 @@ class ProjectionReader:
             str(prop): self.single(prop)
             for prop in (LX.individualCap, LX.collectiveCap, LX.warningMargin, LX.controlThreshold)
         }
+        notice, required, rank = self.single(LX.noticePeriod), self.single(LX.requiredFor), self.single(LX.rank)
+        levels: dict[str, Level] = {}
+        defined = self.single(SKOS.definition) if types[str(LX.AssuranceLevel)] else {}
+        for s in types[str(LX.AssuranceLevel)]:
+            level = levels[s] = Level(
+                s, label=p.labels.get(s, s), rank=int(_num(rank.get(s)) or 0), definition=defined.get(s, "")
+            )
+            dated(level)
         criteria: dict[str, RequirementCriterion] = {}
         for s in types[str(LX.Criterion)]:
             c = criteria[s] = RequirementCriterion(
@@ -359,9 +372,11 @@ class ProjectionReader:
                 margin=_num(caps[str(LX.warningMargin)].get(s)) or 0.0,
                 control_threshold=_num(caps[str(LX.controlThreshold)].get(s)),
                 scheme=schemes.get(s),
+                notice_period=notice.get(s),
+                level=required.get(s),
             )
             dated(c)
-        has, citation = self.values(LX.criterion), self.single(LX.citation)
+        has, citation, graded = self.values(LX.criterion), self.single(LX.citation), self.values(LX.level)
         for s in types[str(LX.Requirement)]:
             r = p.requirements[s] = Requirement(
                 s,
@@ -371,6 +386,7 @@ class ProjectionReader:
                 criteria=sorted(
                     (criteria[c] for c in has.get(s, ()) if c in criteria), key=lambda c: c.clause or c.iri
                 ),
+                levels=sorted((levels[x] for x in graded.get(s, ()) if x in levels), key=lambda x: x.rank),
             )
             dated(r)
         scheme, status, holder = self.single(LX.scheme), self.single(LX.status), self.single(LX.holder)

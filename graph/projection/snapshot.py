@@ -50,7 +50,8 @@ __all__ = ["load_snapshot", "load_snapshot_and_changes", "save_snapshot", "snaps
 _MAGIC = "longarm-projection"
 #: Bump when the projection's classes change shape: older snapshots are then ignored.
 FORMAT = (
-    8  # 5: classes moved to projection.model; 6: control_epoch; 7: Org.consolidated_by; 8: requirements, certifications
+    9  # 5: classes moved to projection.model; 6: control_epoch; 7: Org.consolidated_by; 8: requirements,
+    # certifications; 9: levels, notice periods, operating autonomy
 )
 
 

@@ -4,8 +4,10 @@ One row per service in operation on the date. Its instrument cells are the sures
 the exposures (access, or availability) an asset hosted on it would have, stored where the
 service's regions are (as :func:`~longarm.graph.engine.reach.instrument_reach` takes it);
 its requirement cells are the assessment of its providers and operators (the worst of
-them). Each cell says where its explanation is: the assessment (its explorer page, and its
-JSON), or what the instrument reaches.
+them; for a requirement graded in levels, the lowest level), or, for a requirement on data
+of given categories (the French doctrine, SREN Art. 31), of such data hosted on it. Each
+cell says where its explanation is: the assessment (its explorer page, and its JSON), or
+what the instrument reaches.
 
 Examples
 --------
@@ -18,8 +20,10 @@ Examples
 >>> row = next(r for r in table["rows"] if r["offer"]["id"] == "aws-european-sovereign-cloud")
 >>> row["requirements"]["secnumcloud-3-2-19-6"]["status"]
 'fail'
->>> print(comparison_csv(table).splitlines()[0][:60])
-offer,provider,gaia-x-label-3,secnumcloud-3-2-19-6,China Nat
+>>> row["requirements"]["eu-csf-sov-2"]["level"]
+'SEAL-0'
+>>> print(comparison_csv(table).splitlines()[0][:86])
+offer,provider,eu-csf-sov-2,gaia-x-label-3,secnumcloud-3-2-19-6,fr-cloud-doctrine-2021
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ import io
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..engine.assess import assess, requirements_for
+from ..engine.assess import Assessment, assess, assess_offer_data, requirements_for
 from ..engine.reach import AssetSpec, compel
 from ..engine.rules import stronger
-from ..projection.model import Projection, valid_at
+from ..projection.model import Level, Projection, valid_at
 from .report import entity_ref
 
 __all__ = ["compare_offers", "comparison_csv"]
@@ -66,14 +70,16 @@ def compare_offers(
             seen[e.instrument] = p.label(e.instrument)
         orgs = sorted(service.providers | service.operators)
         requirements = {}
-        for req in requirements_for(p, "org"):
-            found = [assess(p, org, req, as_of, method=method) for org in orgs]
-            worst = max((a.status for a in found), key=lambda s: _WORST[s], default="unknown")
+        for req in [*requirements_for(p, "org"), *requirements_for(p, "asset")]:
+            if p.requirements[req].scope:
+                found = [assess_offer_data(p, svc, req, as_of, mode=mode)]
+            else:
+                found = [assess(p, org, req, as_of, method=method) for org in orgs]
             rid = req.rsplit("/", 1)[-1]
             query = urlencode({"requirement": rid, "as_of": as_of.isoformat(), "method": method})
             slug = quote(svc.rsplit("/", 1)[-1])
             requirements[rid] = {
-                "status": worst,
+                **_cell(found),
                 "explanation": f"/explore/assessment?ref={slug}&{query}",
                 "api": f"/api/v1/assessments/{slug}?{query}",
             }
@@ -91,15 +97,37 @@ def compare_offers(
         "method": method,
         "mode": mode,
         "requirements": [
-            {"id": r.rsplit("/", 1)[-1], "label": p.requirements[r].label} for r in requirements_for(p, "org")
+            {
+                "id": r.rsplit("/", 1)[-1],
+                "label": p.requirements[r].label,
+                "applies_to": "data" if p.requirements[r].scope else "provider",
+                "graded": bool(p.requirements[r].levels),
+            }
+            for r in [*requirements_for(p, "org"), *requirements_for(p, "asset")]
         ],
         "instruments": sorted(seen.values()),
         "rows": rows,
     }
 
 
+def _cell(found: list[Assessment]) -> dict[str, Any]:
+    """The worst of an offer's assessments: the lowest level for a graded requirement, else fail, unknown, pass."""
+    if not found:
+        return {"status": "unknown", "level": None}
+    graded = [(a, a.grade) for a in found if a.grade is not None]
+    if graded:
+        a, g = min(graded, key=lambda x: (_rank(x[1].ceiling), _rank(x[1].floor)))
+        return {"status": a.status, "level": g.words}
+    return {"status": max((a.status for a in found), key=lambda s: _WORST[s]), "level": None}
+
+
+def _rank(level: Level | None) -> int:
+    return -1 if level is None else level.rank
+
+
 def comparison_csv(table: dict[str, Any]) -> str:
-    """The comparison as CSV: one row per offer, a column per requirement (its status) and instrument (its tier)."""
+    """The comparison as CSV: one row per offer, a column per requirement (its status, or the level reached for a
+    requirement graded in levels) and per instrument (its tier)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     requirements = [r["id"] for r in table["requirements"]]
@@ -109,7 +137,7 @@ def comparison_csv(table: dict[str, Any]) -> str:
             [
                 row["offer"]["label"],
                 "; ".join(p["label"] for p in row["providers"]),
-                *(row["requirements"][r]["status"] for r in requirements),
+                *(row["requirements"][r]["level"] or row["requirements"][r]["status"] for r in requirements),
                 *(row["instruments"].get(i, {}).get("tier", "") for i in table["instruments"]),
             ]
         )

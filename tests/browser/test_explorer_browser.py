@@ -337,6 +337,18 @@ def test_compare_offers_side_by_side_sorted_each_cell_explained(page: Any, base:
     assert "A100 ROW, Inc., seated outside the European Union, holds 100 %" in caps.text
     assert caps.find_elements("css selector", ".facts a")  # the interests behind it, linked
     shot(page, "11-assessment")
+    page.get(base + "/explore/compare?as_of=2026-06-01")  # a requirement graded in levels shows the level
+    until(page, lambda d: "compared on 1 June 2026" in css(d, "#status").text, "the comparison")
+    seal = [b.text for b in css_all(page, "button.sort")].index("eu-csf-sov-2")
+    rows = {r.find_element("css selector", "th").text: r for r in css_all(page, "tr.compare-row")}
+    cell = rows["S3NS PREMI3NS (Cloud de confiance S3NS)"].find_elements("css selector", "td")[seal - 1]
+    assert cell.text == "SEAL-2 to SEAL-3"
+    assert "fr-cloud-doctrine-2023 (data)" in [b.text for b in css_all(page, "button.sort")]
+    page.get(cell.find_element("css selector", "a").get_attribute("href"))
+    until(page, lambda d: css(d, "#status").text.startswith("1 assessment"), "the SEAL assessment")
+    levels = {li.get_attribute("data-level"): li.text for li in css_all(page, "ul.levels li")}
+    assert levels["SEAL-2"].startswith("SEAL-2: reached") and levels["SEAL-4"].startswith("SEAL-4: ruled out")
+    assert "Ruled out by: SEAL-4 (no non-EU dependency)" in levels["SEAL-4"]
 
 
 def test_sparql_page_runs_an_example(page: Any, base: str) -> None:
