@@ -193,13 +193,9 @@ def assess(
         raise InputError("max_depth must be at least 1")
     if org not in p.orgs:
         raise UnknownReferenceError(org, what="organization")
-    if requirement not in p.requirements:
-        raise UnknownReferenceError(requirement, what="requirement")
-    req = p.requirements[requirement]
+    req = _requirement(p, requirement)
     results = [evaluate(p, org, c, as_of, method, max_depth) for c in req.criteria]
-    caveats = []
-    if not valid_at(req, as_of):
-        caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
+    caveats = _in_force(req, as_of)
     held = _qualifications(p, as_of, holder=org, services=p.services_by_org.get(org, set()))
     return Assessment(org, req, as_of, method, results, list(held), caveats)
 
@@ -217,13 +213,9 @@ def assess_asset(p: Projection, asset: str, requirement: str, as_of: dt.date, *,
     """
     if asset not in p.assets:
         raise UnknownReferenceError(asset, what="data asset")
-    if requirement not in p.requirements:
-        raise UnknownReferenceError(requirement, what="requirement")
-    req = p.requirements[requirement]
+    req = _requirement(p, requirement)
     results = [evaluate_asset(p, asset, c, as_of, mode) for c in req.criteria]
-    caveats = []
-    if not valid_at(req, as_of):
-        caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
+    caveats = _in_force(req, as_of)
     categories = p.assets[asset].categories
     if not categories:
         caveats.append("Its data categories are not on record: whether the requirement applies to it cannot be told.")
@@ -249,14 +241,10 @@ def assess_offer_data(
     """
     if service not in p.services:
         raise UnknownReferenceError(service, what="service")
-    if requirement not in p.requirements:
-        raise UnknownReferenceError(requirement, what="requirement")
-    req = p.requirements[requirement]
+    req = _requirement(p, requirement)
     spec = AssetSpec(services=(service,), label=f"data hosted on {p.label(service)}")
     results = [evaluate_asset(p, spec, c, as_of, mode) for c in req.criteria]
-    caveats = []
-    if not valid_at(req, as_of):
-        caveats.append(f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only.")
+    caveats = _in_force(req, as_of)
     if req.scope:
         named = ", ".join(sorted(p.label(x) for x in req.scope))
         caveats.append(f"Assessed for data of the categories it covers ({named}) hosted on this offer.")
@@ -308,6 +296,19 @@ def assessments(
 def requirements_for(p: Projection, kind: str) -> list[str]:
     """The requirements assessed for a subject of `kind`: those with a scope for an asset, the others for an org."""
     return sorted(r for r, req in p.requirements.items() if bool(req.scope) == (kind == "asset"))
+
+
+def _requirement(p: Projection, requirement: str) -> Requirement:
+    if requirement not in p.requirements:
+        raise UnknownReferenceError(requirement, what="requirement")
+    return p.requirements[requirement]
+
+
+def _in_force(req: Requirement, as_of: dt.date) -> list[str]:
+    """A caveat when the requirement is not in force on the date."""
+    if valid_at(req, as_of):
+        return []
+    return [f"{req.label} is not in force on {as_of.isoformat()}: the criteria are applied as a test only."]
 
 
 def _qualifications(

@@ -133,6 +133,14 @@ def _qualified(p: Projection, party: str, scheme: str | None, as_of: dt.date) ->
 _ONLY_RECORD = "only the contracts on record are read: whether another third party is relied on cannot be told"
 
 
+def _closing(reasons: list[str], parties: list[ThirdParty]) -> tuple[list[str], list[str]]:
+    """The reasons with what they cannot tell, and the facts read."""
+    if not reasons:
+        reasons.append("no third party it relies on to supply its services is on record")
+    reasons.append(_ONLY_RECORD)
+    return reasons, list(dict.fromkeys(f for t in parties for f in t.facts))
+
+
 def autonomy(
     p: Projection, org: str, c: RequirementCriterion, as_of: dt.date, depth: int
 ) -> tuple[Outcome, list[str], list[str]]:
@@ -156,10 +164,7 @@ def autonomy(
         else:
             alt = f" nor does it hold a {scheme} qualification on record" if scheme else ""
             reasons.append(f"{who}, {t.role}: a guarantee of continuous operating autonomy is not on record,{alt}")
-    if not reasons:
-        reasons.append("no third party it relies on to supply its services is on record")
-    reasons.append(_ONLY_RECORD)
-    return status, reasons, list(dict.fromkeys(f for t in parties for f in t.facts))
+    return status, *_closing(reasons, parties)
 
 
 def dependency(
@@ -181,10 +186,7 @@ def dependency(
             reasons.append(f"{who}, {t.role}: seated in the {p.label(area)}, not controlled from outside")
         else:
             reasons.append(f"{who}, {t.role}: its seat and who controls it are not on record")
-    if not reasons:
-        reasons.append("no third party it relies on to supply its services is on record")
-    reasons.append(_ONLY_RECORD)
-    return status, reasons, list(dict.fromkeys(f for t in parties for f in t.facts))
+    return status, *_closing(reasons, parties)
 
 
 def access(
