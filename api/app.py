@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from ..graph.store.embedded import Store
 from ..graph.store.loading import load_bundled
+from ..graph.store.remote import RemoteStore
 from .body_limit import BodyLimitMiddleware
 from .errors import install_error_handlers
 from .routes.assessments import router as assessments_router
@@ -36,7 +37,13 @@ from .routes.stats import router as stats_router
 from .settings import Settings
 from .sparql_fast_path import SparqlQueryPath
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "open_store"]
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: on the remote SPARQL endpoint if one is set, else the embedded one."""
+    endpoint = settings.endpoint()
+    return RemoteStore(endpoint) if endpoint is not None else Store.open(settings.store_path)
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -44,7 +51,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        s = store if store is not None else Store.open(settings.store_path)
+        s = store if store is not None else open_store(settings)
         if not s.named_graphs():
             load_bundled(s)
         app.state.store = s

@@ -49,6 +49,7 @@ from ..graph.store.loading import (
     load_bundled,
     validate_documents,
 )
+from ..graph.store.remote import RemoteStore
 from ..graph.store.stats import store_stats
 from ..graph.store.validation import Shapes
 from ..graph.text.rdfio import format_for
@@ -92,6 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store", type=Path, help="store directory (default: $LONGARM_STORE or ~/.local/share/longarm/store)"
+    )
+    parser.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="use the store on this remote SPARQL query endpoint instead (default: $LONGARM_SPARQL_ENDPOINT)",
+    )
+    parser.add_argument(
+        "--update-endpoint", metavar="URL", help="its SPARQL update endpoint (default: $LONGARM_UPDATE_ENDPOINT)"
+    )
+    parser.add_argument(
+        "--endpoint-auth",
+        metavar="HEADER",
+        help="a header sent to the endpoint, 'Name: value' (default: $LONGARM_ENDPOINT_AUTH)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -213,7 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     INVOCATION.set(tuple(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     named = args.store is not None
-    settings = Settings.from_env().with_(store_path=args.store, store_is_default=False if named else None)
+    settings = Settings.from_env().with_(
+        store_path=args.store,
+        store_is_default=False if named else None,
+        sparql_endpoint=args.sparql_endpoint,
+        update_endpoint=args.update_endpoint,
+        endpoint_auth=args.endpoint_auth,
+    )
     func: Callable[..., int] = args.func
     if func in (cmd_import, cmd_report):  # commands of their own modules, given the way this one opens a store
         func = functools.partial(func, open_to_write=_open_to_write)
@@ -470,6 +490,12 @@ def _open_for_reading(args: argparse.Namespace, settings: Settings, *, require_d
     saying what to run (with `require_data` False, the caller says it: ``query`` first
     reports a malformed query). No store is made at a path that holds none but the default.
     """
+    endpoint = settings.endpoint()
+    if endpoint is not None:
+        remote = RemoteStore(endpoint)
+        if require_data and not remote.named_graphs():
+            raise StoreError(_no_data(args, settings))
+        return remote
     path = settings.store_path
     if not settings.store_is_default and not _is_store(path):
         if require_data:
@@ -493,18 +519,28 @@ def _no_data(args: argparse.Namespace, settings: Settings) -> str:
     """The message of a read command on a store without data: what to run."""
     command = _longarm(args)
     return (
-        f"the store at {settings.store_path} has no data: load the bundled dataset with "
+        f"the store at {settings.where()} has no data: load the bundled dataset with "
         f"`{command} load --bundled` (or your own files with `{command} load FILE…`)"
     )
 
 
 def _longarm(args: argparse.Namespace) -> str:
     """``longarm`` as this command was called, with its ``--store``: the start of a command to suggest."""
-    return "longarm" if args.store is None else f"longarm --store {shlex.quote(str(args.store))}"
+    words = ["longarm"]
+    words += [] if args.store is None else ["--store", shlex.quote(str(args.store))]
+    for option in ("sparql_endpoint", "update_endpoint"):
+        if getattr(args, option, None):
+            words += [f"--{option.replace('_', '-')}", shlex.quote(getattr(args, option))]
+    return " ".join(words)
 
 
 def _open_to_write(args: argparse.Namespace, settings: Settings, docs: Sequence[Document] = ()) -> Store:
     """The store of a write command (load, infer, serve); if another process holds it, how to write instead."""
+    endpoint = settings.endpoint()
+    if endpoint is not None:
+        if endpoint.update is None:
+            raise StoreError(f"{settings.where()} is read-only here: give its update endpoint (--update-endpoint)")
+        return RemoteStore(endpoint)
     try:
         return Store.open(settings.store_path)
     except StoreInUseError as exc:

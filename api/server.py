@@ -15,7 +15,7 @@ SHUTDOWN_GRACE_S = 10
 
 def serve(settings: Settings) -> int:
     """Serve the API on ``settings.host:settings.port`` until interrupted."""
-    print(f"longarm: store {settings.store_path}")
+    print(f"longarm: store {settings.where()}")
     print(f"longarm: serving on http://{settings.host}:{settings.port}/  (API docs at /docs, SPARQL at /sparql)")
     if not settings.access_log:
         # A logged request costs a formatted line and a write: of the order of a light SPARQL answer.

@@ -15,6 +15,9 @@ variable                    meaning                                      default
 ``LONGARM_QUERY_WORKERS``   processes answering SPARQL queries           ``2``
 ``LONGARM_MAX_BODY``        largest request body accepted, bytes         ``67108864`` (64 MiB)
 ``LONGARM_ACCESS_LOG``      log each request (``1``, ``true``, ``yes``)   off
+``LONGARM_SPARQL_ENDPOINT`` a remote SPARQL query URL: the store there   none: the embedded store
+``LONGARM_UPDATE_ENDPOINT`` its SPARQL update URL (writes go there)      none: the remote is read-only
+``LONGARM_ENDPOINT_AUTH``   a header sent to the endpoint (``Name: v``)  none
 ==========================  ==========================================  ==============================
 """
 
@@ -24,6 +27,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from ..graph.base.errors import InputError
+from ..graph.store.endpoint import Endpoint
 
 __all__ = ["Settings"]
 
@@ -44,6 +50,10 @@ class Settings:
     #: True when `store_path` is the default place (neither ``LONGARM_STORE`` nor ``--store``
     #: names one): read commands then load the bundled dataset into it if it is empty.
     store_is_default: bool = False
+    #: A remote SPARQL engine to use instead of the embedded store (:mod:`longarm.graph.store.remote`).
+    sparql_endpoint: str | None = None
+    update_endpoint: str | None = None
+    endpoint_auth: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,7 +71,22 @@ class Settings:
             max_body=int(e.get("LONGARM_MAX_BODY", str(64 * 1024 * 1024))),
             access_log=e.get("LONGARM_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
             store_is_default=not e.get("LONGARM_STORE"),
+            sparql_endpoint=e.get("LONGARM_SPARQL_ENDPOINT") or None,
+            update_endpoint=e.get("LONGARM_UPDATE_ENDPOINT") or None,
+            endpoint_auth=e.get("LONGARM_ENDPOINT_AUTH") or None,
         )
+
+    def endpoint(self) -> Endpoint | None:
+        """The remote SPARQL endpoint to use, if one is set (else the embedded store at `store_path`)."""
+        if self.sparql_endpoint is None:
+            if self.update_endpoint is not None:
+                raise InputError("an update endpoint needs its query endpoint too (--sparql-endpoint)")
+            return None
+        return Endpoint.parse(self.sparql_endpoint, self.update_endpoint, self.endpoint_auth)
+
+    def where(self) -> str:
+        """Where the store is, for messages: its directory or its endpoint."""
+        return f"the SPARQL endpoint at {self.sparql_endpoint}" if self.sparql_endpoint else str(self.store_path)
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some settings changed (e.g. from command-line options)."""

@@ -32,6 +32,7 @@ from rdflib.namespace import DefinedNamespace
 __all__ = [
     "DCTERMS",
     "ENTITY_KINDS",
+    "GENID_BASE",
     "GRAPH_BASE",
     "ID_BASE",
     "INFERRED_PREFIX",
@@ -54,6 +55,8 @@ ID_BASE: Final = "https://w3id.org/longarm/id/"
 GRAPH_BASE: Final = "https://w3id.org/longarm/graph/"
 #: The provenance graph every load writes, and the prefix of the graphs of derived facts.
 META_GRAPH: Final = GRAPH_BASE + "meta"
+#: Where a remote store's blank nodes are named (RDF 1.1 skolem IRIs): a query can name them there.
+GENID_BASE: Final = "https://w3id.org/longarm/.well-known/genid/"
 INFERRED_PREFIX: Final = GRAPH_BASE + "inferred/"
 
 DCTERMS: Final = Namespace("http://purl.org/dc/terms/")
@@ -297,6 +300,7 @@ class LX(DefinedNamespace):
     scopeCategory: URIRef
     qualificationScheme: URIRef
     noticePeriod: URIRef
+    storeRevision: URIRef
     guaranteesOperatingAutonomy: URIRef
     level: URIRef
     rank: URIRef

@@ -1,7 +1,19 @@
-"""Shared fixtures: the smallest graphs that show a behaviour, and one bundled store."""
+"""Shared fixtures: the smallest graphs that show a behaviour, and one bundled store.
+
+With ``LONGARM_TEST_BACKEND=remote`` in the environment, every store a test makes in
+memory (:meth:`Store.in_memory`) is a :class:`~longarm.graph.store.remote.RemoteStore` on
+an ``oxigraph serve`` of its own (in memory, on a free port, stopped with the store): the
+same suites run against a remote SPARQL engine (``.ci/run`` runs the engine and API suites
+so, docs/scaling.md).
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
+import urllib.request
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +21,49 @@ import pytest
 
 from longarm.graph.store.embedded import Store
 from longarm.graph.store.loading import load_bundled
+from longarm.graph.store.remote import RemoteStore
+
+from .live_server import free_port
+from .oxigraph_server import endpoint, oxigraph_binary
+
+BACKEND = os.environ.get("LONGARM_TEST_BACKEND", "embedded")
+
+
+def _remote_in_memory() -> Store:
+    """A fresh remote store: an ``oxigraph serve`` in memory of its own, stopped when the store is collected."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("oxigraph serve did not start") from None
+            time.sleep(0.005)
+    store = RemoteStore(endpoint(base))
+    weakref.finalize(store, _stop, process)
+    return store
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+if BACKEND == "remote":
+    Store.in_memory = staticmethod(_remote_in_memory)  # type: ignore[method-assign,assignment]
+elif BACKEND != "embedded":
+    raise RuntimeError(f"LONGARM_TEST_BACKEND is 'embedded' or 'remote', not {BACKEND!r}")
 
 ROOT = Path(__file__).resolve().parent.parent
 

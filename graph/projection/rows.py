@@ -33,6 +33,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyoxigraph as ox
 
+from ..store.remote import RemoteQuads
+
 __all__ = ["AHEAD", "PROGRESS_EVERY", "Rows", "Tagged", "store_rows"]
 
 #: Where a reader takes its rows from: the (subject, object) of one predicate IRI. Subjects
@@ -75,6 +77,8 @@ def store_rows(inner: ox.Store, graphs: list[str], progress: Callable[[int], Non
 
     def scan(predicate: str) -> bytes:
         query = f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"
+        if isinstance(inner, RemoteQuads):  # the endpoint serialises it: the same TSV, over HTTP
+            return inner.tsv(query, graphs)
         solutions = inner.query(query, default_graph=default)
         assert isinstance(solutions, ox.QuerySolutions)
         return solutions.serialize(format=ox.QueryResultsFormat.TSV) or b""
