@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..graph.base.errors import InputError
@@ -41,7 +41,7 @@ class Settings:
     store_path: Path
     host: str = "127.0.0.1"
     port: int = 8000
-    write_token: str | None = None
+    write_token: str | None = field(default=None, repr=False)  # a secret: never in a repr
     query_timeout: float = 30.0
     result_cap: int = 10_000
     query_workers: int = 2
@@ -53,7 +53,7 @@ class Settings:
     #: A remote SPARQL engine to use instead of the embedded store (:mod:`longarm.graph.store.remote`).
     sparql_endpoint: str | None = None
     update_endpoint: str | None = None
-    endpoint_auth: str | None = None
+    endpoint_auth: str | None = field(default=None, repr=False)  # may hold a secret
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -43,6 +43,7 @@ __all__ = [
     "ORG",
     "PREFIXES",
     "PROV",
+    "REVISION_GRAPH",
     "SKOS",
     "WIKIDATA",
     "entity_iri",
@@ -55,6 +56,8 @@ ID_BASE: Final = "https://w3id.org/longarm/id/"
 GRAPH_BASE: Final = "https://w3id.org/longarm/graph/"
 #: The provenance graph every load writes, and the prefix of the graphs of derived facts.
 META_GRAPH: Final = GRAPH_BASE + "meta"
+#: Where a store on a remote SPARQL engine keeps its revision (``lx:storeRevision``): not facts.
+REVISION_GRAPH: Final = GRAPH_BASE + "revision"
 #: Where a remote store's blank nodes are named (RDF 1.1 skolem IRIs): a query can name them there.
 GENID_BASE: Final = "https://w3id.org/longarm/.well-known/genid/"
 INFERRED_PREFIX: Final = GRAPH_BASE + "inferred/"

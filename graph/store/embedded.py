@@ -38,7 +38,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 import rdflib
 
-from ...ontology.namespace import INFERRED_PREFIX, META_GRAPH, PREFIXES
+from ...ontology.namespace import INFERRED_PREFIX, META_GRAPH, PREFIXES, REVISION_GRAPH
 from ..base.errors import QueryError, StoreError, StoreInUseError
 from ..text.sparql_guard import check_no_outbound, declares_dataset
 from ..text.update_targets import written_graphs
@@ -721,11 +721,11 @@ def _scratch_dir(path: Path) -> Path:
 
 
 def fact_graphs(graphs: Iterable[str]) -> list[str]:
-    """The graphs among `graphs` that hold facts: not the provenance graph, not the derived ones.
+    """The graphs among `graphs` that hold facts: not the provenance graph, not the derived ones, not the revision.
 
     The projection is read from these (:func:`~longarm.graph.projection.reader.build_projection`).
     """
-    return [g for g in graphs if g != META_GRAPH and not g.startswith(INFERRED_PREFIX)]
+    return [g for g in graphs if g not in (META_GRAPH, REVISION_GRAPH) and not g.startswith(INFERRED_PREFIX)]
 
 
 def _union(before: frozenset[Subject] | None, after: frozenset[Subject] | None) -> frozenset[Subject] | None:

@@ -56,7 +56,7 @@ class Endpoint:
 
     query: EndpointURL
     update: EndpointURL | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may hold a secret: never in a repr
     timeout: float = 120.0
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     _opened: list[http.client.HTTPConnection] = field(default_factory=list, repr=False, compare=False)
@@ -111,7 +111,10 @@ class Endpoint:
             if response.status >= 500:
                 raise StoreError(f"the SPARQL endpoint at {url.text} failed ({response.status}): {_words(data)}")
             if response.status >= 400:
-                raise QueryError(f"the SPARQL endpoint at {url.text} refused it ({response.status}): {_words(data)}")
+                raise QueryError(
+                    f"the SPARQL endpoint at {url.text} refused it ({response.status}: a syntax error, or what "
+                    f"it does not support): {_words(data)}"
+                )
             media = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             return media, data
         raise AssertionError("unreachable")

@@ -13,42 +13,40 @@ by pattern, the part of :class:`pyoxigraph.Store`'s API they use, in queries:
 - what it cannot do remotely (a checkpoint, the bulk loader) says so with a
   :class:`~longarm.graph.base.errors.StoreError`.
 
-Every write through longarm also writes a new random revision in the meta graph
-(``lx:storeRevision``), in the same request; :meth:`RemoteStore.version` reads it at most
+Every write through longarm also writes a new random revision in a graph of its own
+(:data:`~longarm.ontology.namespace.REVISION_GRAPH`, ``lx:storeRevision``); :meth:`RemoteStore.version` reads it at most
 every `revision_ttl` seconds, so that another process's writes are seen: what the process
 derived (its projection) is then made again.
 
 Examples
 --------
-A write is sent as text made of terms Oxigraph serialised:
+An endpoint is asked for its revision when the store is made: one that cannot be reached
+says so at once.
 
->>> q = ox.Quad(ox.NamedNode("https://e.org/s"), ox.NamedNode("https://e.org/p"), ox.Literal('a "b"'),
-...             ox.NamedNode("https://e.org/g"))
->>> print(insert_data([q]))
-INSERT DATA {
-GRAPH <https://e.org/g> {
-<https://e.org/s> <https://e.org/p> "a \\"b\\"" .
-}
-}
+>>> RemoteStore(Endpoint.parse("http://127.0.0.1:9/query"))
+Traceback (most recent call last):
+...
+longarm.graph.base.errors.StoreError: cannot reach the SPARQL endpoint at http://127.0.0.1:9/query: ...
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from ...ontology.namespace import GENID_BASE, LX, META_GRAPH
-from ..base.errors import QueryError, StoreError
+from ...ontology.namespace import LX, REVISION_GRAPH
+from ..base.errors import StoreError
 from .change_log import Subject
 from .embedded import Store
 from .endpoint import Endpoint
+from .remote_text import bound, insert_data, parsed_here, prologue, query_form
+from .skolem import Skolemizer, json_results, read_triples, tsv_results
 
 __all__ = ["RemoteQuads", "RemoteStore"]
 
@@ -56,11 +54,8 @@ _JSON = "application/sparql-results+json"
 _TSV = "text/tab-separated-values"
 _NT = "application/n-triples"
 _FORM = "application/x-www-form-urlencoded"
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_FORM_KEYWORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _INSERT_BATCH = 20_000  # statements per INSERT DATA request
-_META, _REVISION = ox.NamedNode(META_GRAPH), ox.NamedNode(str(LX.storeRevision))
+_REV_GRAPH, _REVISION = ox.NamedNode(REVISION_GRAPH), ox.NamedNode(str(LX.storeRevision))
 
 
 class RemoteQuads:
@@ -83,39 +78,78 @@ class RemoteQuads:
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool = False,
     ) -> tuple[str, bytes]:
-        """Send a query as the protocol's form POST; the answer's media type and body."""
-        text = _prologue(query, prefixes or {}, base_iri) + _bound(query, substitutions or {})
+        """Send a query as the protocol's form POST; the answer's media type and body.
+
+        The text is parsed here first, by Oxigraph (:func:`_parsed_here`): a syntax error, or
+        a relative IRI with no base, is refused as the embedded store refuses it, not
+        resolved against the engine's URL.
+        """
+        text = prologue(query, prefixes or {}, base_iri) + bound(query, substitutions or {})
+        parsed_here(text, update=False)
         fields: list[tuple[str, str]] = [("query", text)]
+        dataset = default_graph is not None or use_default_graph_as_union
+        every = list(self.named_graphs()) if dataset and (default_graph is None or named_graphs is None) else []
         if default_graph is not None:
             fields += [("default-graph-uri", g.value) for g in default_graph]
         elif use_default_graph_as_union:
-            fields += [("default-graph-uri", g.value) for g in self.named_graphs()]
-            fields += [] if len(fields) > 1 else [("default-graph-uri", _META.value)]  # an empty union
-        fields += [("named-graph-uri", g.value) for g in named_graphs or ()]
+            fields += [("default-graph-uri", g.value) for g in every or [_REV_GRAPH]]  # none: an empty union
+        if len(fields) > 1:
+            # The protocol's dataset is what the request names: the named graphs are then only
+            # those listed. Oxigraph's own API keeps them all: so, every one unless told.
+            fields += [("named-graph-uri", g.value) for g in (named_graphs if named_graphs is not None else every)]
+        else:
+            fields += [("named-graph-uri", g.value) for g in named_graphs or ()]
         return self.endpoint.post(self.endpoint.query, urlencode(fields).encode("utf-8"), _FORM, accept)
 
     def query(self, query: str, **kwargs: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Like :meth:`pyoxigraph.Store.query`: the same result objects, read from the endpoint's answer."""
+        """Like :meth:`pyoxigraph.Store.query`: the same result objects, read from the endpoint's answer.
+
+        Skolem IRIs come back as the blank nodes they stand for (:mod:`.skolem`); a DESCRIBE
+        takes in the statements of the blank nodes it meets, as the engine would have for
+        blank nodes of its own.
+        """
+        form = query_form(query)
         media, data = self.request(query, **kwargs)
-        if media == _NT or (media != _JSON and _form(query) in ("CONSTRUCT", "DESCRIBE")):
+        if media == _NT or (media != _JSON and form in ("CONSTRUCT", "DESCRIBE")):
+            try:
+                triples = read_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+            except SyntaxError as exc:
+                raise StoreError(f"the SPARQL endpoint answered what is not N-Triples: {exc}") from exc
+            if form == "DESCRIBE":
+                triples += self._parts(triples)
             local = ox.Store()  # Oxigraph's own triples object, from the triples received
-            local.load(data, format=ox.RdfFormat.N_TRIPLES)
+            local.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
             return local.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         try:
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(json_results(data), format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"the SPARQL endpoint answered what is not SPARQL results ({media}): {exc}") from exc
 
+    def _parts(self, triples: list[ox.Triple], depth: int = 8) -> list[ox.Triple]:
+        """The statements of the blank nodes `triples` point to, and of theirs, `depth` levels down."""
+        out: list[ox.Triple] = []
+        seen = {t.subject for t in triples}
+        todo = {t.object for t in triples if isinstance(t.object, ox.BlankNode)} - seen
+        while todo and depth > 0:
+            found = [q.triple for node in sorted(todo, key=str) for q in self.quads_for_pattern(node, None, None)]
+            out += found
+            seen |= todo
+            todo = {t.object for t in found if isinstance(t.object, ox.BlankNode)} - seen
+            depth -= 1
+        return list(dict.fromkeys(out))
+
     def tsv(self, query: str, graphs: Sequence[str]) -> bytes:
         """A SELECT's answer as SPARQL TSV, over `graphs` as the default graph (the projection's scans)."""
-        return self.request(query, accept=_TSV, default_graph=[ox.NamedNode(g) for g in graphs])[1]
+        default = [ox.NamedNode(g) for g in graphs]
+        return tsv_results(self.request(query, accept=_TSV, default_graph=default, named_graphs=[])[1])
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
+        """The named graphs, but the store's revision (bookkeeping, not data)."""
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             g = row["g"]
-            if isinstance(g, ox.NamedNode):
+            if isinstance(g, ox.NamedNode) and g != _REV_GRAPH:
                 yield g
 
     def contains_named_graph(self, graph: ox.NamedNode) -> bool:
@@ -127,16 +161,15 @@ class RemoteQuads:
         """The quads of the named graphs that match; None matches anything (the default graph is not read)."""
         terms = {"s": subject, "p": predicate, "o": obj, "g": graph}
         bound = {ox.Variable(k): v for k, v in terms.items() if v is not None and not isinstance(v, ox.DefaultGraph)}
-        if any(isinstance(v, ox.DefaultGraph | ox.BlankNode) for v in terms.values()):
-            # longarm keeps every statement in a named graph, and names blank nodes when it
-            # writes a remote store (RemoteStore.replace_graphs): a blank node is not in it.
-            return iter(())
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions=bound)
+        if any(isinstance(v, ox.DefaultGraph) for v in terms.values()):
+            return iter(())  # longarm keeps every statement in a named graph
+        where = "GRAPH ?g { ?s ?p ?o }" + (f" FILTER(?g != {_REV_GRAPH})" if graph is None else "")
+        rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", substitutions=bound)
         assert isinstance(rows, ox.QuerySolutions)
         return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_REV_GRAPH}) }}")
         assert isinstance(rows, ox.QuerySolutions)
         return int(next(iter(rows))["n"].value)
 
@@ -150,19 +183,29 @@ class RemoteQuads:
         target = self.endpoint.update
         if target is None:
             raise StoreError(f"the SPARQL endpoint at {self.endpoint.query.text} has no update URL: it is read-only")
-        text = _prologue(update, kwargs.get("prefixes") or {}, kwargs.get("base_iri")) + update
+        text = prologue(update, kwargs.get("prefixes") or {}, kwargs.get("base_iri")) + update
+        if "prefixes" in kwargs:  # a user's update (Store.update), not one this package wrote
+            parsed_here(text, update=True)
         self.endpoint.post(target, urlencode([("update", text)]).encode("utf-8"), _FORM, "*/*")
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads, in requests of :data:`_INSERT_BATCH` statements (each atomic, not the whole)."""
+        """Add quads, in requests of :data:`_INSERT_BATCH` statements (each atomic, not the whole).
+
+        Blank nodes are written as skolem IRIs (:mod:`.skolem`), the same node as the same
+        IRI within the call.
+        """
+        names = Skolemizer()
         batch: list[ox.Quad] = []
         for q in quads:
-            batch.append(q)
+            batch.append(ox.Quad(names.term(q.subject), q.predicate, names.term(q.object), q.graph_name))
             if len(batch) >= _INSERT_BATCH:
                 self.update(insert_data(batch))
                 batch.clear()
         if batch:
             self.update(insert_data(batch))
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH {graph}")
 
     def flush(self) -> None:
         """Nothing to do: the engine writes what it is sent."""
@@ -170,68 +213,23 @@ class RemoteQuads:
     def backup(self, target: str) -> None:
         raise StoreError("a checkpoint of a remote store cannot be made here: the engine's own backup does it")
 
-    def bulk_load(self, *args: Any, **kwargs: Any) -> None:
-        raise StoreError("the bulk loader writes an embedded store; a remote store is written by SPARQL updates")
+    def bulk_load(
+        self, input: IO[bytes], format: ox.RdfFormat, *, to_graph: ox.NamedNode, names: Skolemizer | None = None
+    ) -> None:
+        """What the bulk loader does for an embedded store: the statements of `input` added to `to_graph`.
 
-
-def insert_data(quads: Sequence[ox.Quad]) -> str:
-    """An ``INSERT DATA`` of `quads` grouped by graph, every term serialised by Oxigraph."""
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    blocks = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
-    return f"INSERT DATA {{\n{blocks}\n}}"
-
-
-def _prologue(text: str, prefixes: Mapping[str, str], base_iri: str | None) -> str:
-    """The prefixes the text does not declare, and its base, before it."""
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)}
-    head = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name not in declared]
-    if base_iri is not None and not re.search(r"\bBASE\s*<", text, re.IGNORECASE):
-        head.insert(0, f"BASE {ox.NamedNode(base_iri)}")
-    return "\n".join(head) + ("\n" if head else "")
-
-
-def _bound(query: str, substitutions: Mapping[ox.Variable, object]) -> str:
-    """The query with the bound values as a ``VALUES`` block at the head of its ``WHERE`` group."""
-    if not substitutions:
-        return query
-    names, values = [], []
-    for var, term in substitutions.items():
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError("only IRIs and literals can be bound in a query sent to a remote store")
-        names.append(str(var))
-        values.append(str(term))
-    where = _WHERE.search(query)
-    at = where.end() if where else query.find("{") + 1
-    if at <= 0:
-        raise QueryError("a query with bound values needs a WHERE group")
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }} "
-    return query[:at] + block + query[at:]
-
-
-def _form(query: str) -> str:
-    match = _FORM_KEYWORD.search(query)
-    return match.group(1).upper() if match else "SELECT"
-
-
-class _Skolem:
-    """Skolem IRIs for the blank nodes of one write: the same node, the same IRI; another write, others."""
-
-    def __init__(self) -> None:
-        self.prefix = f"{GENID_BASE}{uuid.uuid4().hex}-"
-        self.names: dict[str, ox.NamedNode] = {}
-
-    def term(self, term: Any) -> Any:
-        if not isinstance(term, ox.BlankNode):
-            return term
-        name = self.names.get(term.value)
-        if name is None:
-            name = self.names[term.value] = ox.NamedNode(self.prefix + term.value)
-        return name
-
-    def triples(self, triples: Sequence[ox.Triple]) -> list[ox.Triple]:
-        return [ox.Triple(self.term(t.subject), t.predicate, self.term(t.object)) for t in triples]
+        Sent in updates of :data:`_INSERT_BATCH` statements; `names` keeps blank nodes the
+        same across the calls of one write.
+        """
+        names = names or Skolemizer()
+        batch: list[ox.Quad] = []
+        for q in ox.parse(input, format=format):  # a SyntaxError as the bulk loader raises it
+            batch.append(ox.Quad(names.term(q.subject), q.predicate, names.term(q.object), to_graph))
+            if len(batch) >= _INSERT_BATCH:
+                self.update(insert_data(batch))
+                batch.clear()
+        if batch:
+            self.update(insert_data(batch))
 
 
 class RemoteStore(Store):
@@ -292,14 +290,14 @@ class RemoteStore(Store):
             return
         revision = uuid.uuid4().hex
         self.remote.update(
-            f"DELETE WHERE {{ GRAPH {_META} {{ {_META} {_REVISION} ?r }} }} ;\n"
-            f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} {ox.Literal(revision)} }} }}"
+            f"DELETE WHERE {{ GRAPH {_REV_GRAPH} {{ {_REV_GRAPH} {_REVISION} ?r }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {_REV_GRAPH} {{ {_REV_GRAPH} {_REVISION} {ox.Literal(revision)} }} }}"
         )
         with self._lock:
             self._seen, self._checked = revision, time.monotonic()
 
     def _read_revision(self) -> str | None:
-        rows = self.remote.query(f"SELECT ?r WHERE {{ GRAPH {_META} {{ {_META} {_REVISION} ?r }} }}")
+        rows = self.remote.query(f"SELECT ?r WHERE {{ GRAPH {_REV_GRAPH} {{ {_REV_GRAPH} {_REVISION} ?r }} }}")
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             return str(row["r"].value)
@@ -313,18 +311,30 @@ class RemoteStore(Store):
         removals: Mapping[str, Sequence[ox.Triple]] | None = None,
         additions: Mapping[str, Sequence[ox.Triple]] | None = None,
     ) -> None:
-        """As the embedded store does, with every blank node named by a skolem IRI (:data:`GENID_BASE`).
-
-        A query cannot name a blank node, so a remote store keeps none that longarm writes:
-        the parts of a record (an access grant, a reach rule) can then be read again by name.
-        """
-        names = _Skolem()
+        """As the embedded store does, with every blank node written as a skolem IRI (:mod:`.skolem`)."""
+        names = Skolemizer()
         super().replace_graphs(
             {g: names.triples(ts) for g, ts in graphs.items()},
             derived=derived,
             removals=removals,
             additions={g: names.triples(ts) for g, ts in (additions or {}).items()},
         )
+
+    def _bulk_load(self, sources: Iterable[IO[bytes]], graph: ox.NamedNode, failed: list[BaseException]) -> None:
+        """The statements of a bulk write, sent in updates (see :meth:`Store.bulk_add_graph`).
+
+        As on the embedded store, they are in the store before the provenance statement that
+        commits them, and a failure drops them again; but no journal is kept beside a remote
+        store, so a process killed during the write leaves its statements uncommitted in the
+        engine (an import without provenance, which ``longarm import --remove`` cannot name).
+        """
+        names = Skolemizer()
+        try:
+            for source in sources:
+                with source:
+                    self.remote.bulk_load(source, ox.RdfFormat.N_TRIPLES, to_graph=graph, names=names)
+        except BaseException as exc:  # raised again in the writer's thread
+            failed.append(exc)
 
     def changed_subjects_since_revision(self, revision: str) -> frozenset[Subject] | None:
         return None  # no change log kept for a remote store
