@@ -52,7 +52,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         s = store if store is not None else open_store(settings)
-        if not s.named_graphs():
+        if not s.read_only and not s.named_graphs():
             load_bundled(s)
         app.state.store = s
         app.state.settings = settings

@@ -36,6 +36,7 @@ from ..graph.base.errors import (
 )
 from ..graph.drawing.charts import exposure_svg, ownership_svg
 from ..graph.engine.materialise import EXPOSURE_GRAPH, materialise_exposures
+from ..graph.engine.neighbourhood import asset_question
 from ..graph.engine.ownership import DEFAULT_MAX_DEPTH, ownership_chain
 from ..graph.engine.reach import MODES, AssetSpec, compel, instrument_reach
 from ..graph.engine.resolve import Resolved, describe_asset_resolved, resolve_ref
@@ -197,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "bench_args",
         nargs=argparse.REMAINDER,
-        help="'compel', 'sparql', 'rest', 'write' or 'import' and its options (--help for them)",
+        help="'compel', 'sparql', 'rest', 'write', 'import' or 'scale' and its options (--help for them)",
     )
     p.set_defaults(func=cmd_bench)
 
@@ -333,16 +334,21 @@ def cmd_compel(args: argparse.Namespace, settings: Settings) -> int:
     described = args.provider or args.service
     if (args.asset is None) == (not described):
         raise InputError("name a stored ASSET, or describe one with --provider or --service (not both)")
-    p = projection_for(_open_for_reading(args, settings))
+    store = _open_for_reading(args, settings)
     as_of = args.as_of or dt.date.today()
     target: str | AssetSpec
     resolved: list[Resolved]
     if args.asset is not None:
         if args.location or args.keys_held_by:
             raise InputError("--location and --keys-held-by describe an asset; a stored asset has its own")
-        resolved = [resolve_ref(p, args.asset, "asset")]
-        target = resolved[0].iri
+        if isinstance(store, RemoteStore) and settings.neighbourhoods:  # not the whole graph (docs/scaling.md)
+            p, found = asset_question(store, args.asset, as_of)
+        else:
+            p = projection_for(store)
+            found = resolve_ref(p, args.asset, "asset")
+        resolved, target = [found], found.iri
     else:
+        p = projection_for(store)
         target, resolved = describe_asset_resolved(
             p, services=args.service, providers=args.provider, locations=args.location, keys_held_by=args.keys_held_by
         )
@@ -437,7 +443,7 @@ def _export_format(output: Path | None) -> str:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     rest = list(args.bench_args)
-    names = ("compel", "sparql", "rest", "write", "import")
+    names = ("compel", "sparql", "rest", "write", "import", "scale")
     if not rest or rest[0] not in names:
         raise InputError(f"usage: longarm bench {{{','.join(names)}}} [options]; try 'longarm bench compel --help'")
     # The benchmark stack is not needed elsewhere: imported here.
@@ -449,6 +455,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from ..benchmarks.write import main as bench_main
     elif rest[0] == "import":
         from ..benchmarks.imports import main as bench_main
+    elif rest[0] == "scale":
+        from ..benchmarks.scale import main as bench_main
     else:
         from ..benchmarks.compel import main as bench_main
 
@@ -458,8 +466,12 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .server import serve  # imported here: the server stack is not needed by other commands
 
-    store = _open_to_write(args, settings)  # says so at once if another server holds the store
-    del store  # closed: the server opens it again
+    endpoint = settings.endpoint()
+    if endpoint is not None:
+        RemoteStore(endpoint)  # says so at once if the engine cannot be reached; read-only without an update URL
+    else:
+        store = _open_to_write(args, settings)  # says so at once if another server holds the store
+        del store  # closed: the server opens it again
     return serve(settings.with_(host=args.host, port=args.port, access_log=args.access_log))
 
 

@@ -14,9 +14,12 @@ from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from ..graph.engine.neighbourhood import asset_question
+from ..graph.engine.resolve import resolve
 from ..graph.projection.cache import cached_projection, projection_for
 from ..graph.projection.model import Projection
 from ..graph.store.embedded import Store
+from ..graph.store.remote import RemoteStore
 from .examples import AS_OF, ASSET_REFS, ENTITY_REFS, INSTRUMENT_REFS, MODES, ORG_REFS
 from .models import Mode
 from .settings import Settings
@@ -24,6 +27,7 @@ from .settings import Settings
 __all__ = [
     "AsOfDep",
     "AssetPath",
+    "AssetQuestionDep",
     "BearerDep",
     "EntityPath",
     "InstrumentPath",
@@ -97,6 +101,7 @@ AsOfDep = Annotated[dt.date, Depends(_as_of)]
 ProjectionDep = Annotated[Projection, Depends(_projection)]
 WriteTokenDep = Annotated[None, Depends(_write_token)]
 
+
 _REF = "a slug, full IRI, LEI, Wikidata Q-id, or exact name or alias (case-insensitive)"
 
 EntityPath = Annotated[str, Path(description=_REF, openapi_examples=ENTITY_REFS)]
@@ -108,3 +113,20 @@ InstrumentPath = Annotated[
 ModeQuery = Annotated[
     Mode, Query(description="strict keeps contested exposures; practical drops them", openapi_examples=MODES)
 ]
+
+
+async def _asset_question(
+    store: StoreDep, settings: SettingsDep, ref: AssetPath, as_of: AsOfDep
+) -> tuple[Projection, str]:
+    # On a remote store with LONGARM_NEIGHBOURHOODS, the asset's neighbourhood
+    # (graph/engine/neighbourhood.py), read in a thread: its queries wait on the network.
+    # Else the whole projection, as every route.
+    if isinstance(store, RemoteStore) and settings.neighbourhoods:
+        p, resolved = await run_in_threadpool(asset_question, store, ref, as_of)
+        return p, resolved.iri
+    p = await _projection(store)
+    return p, resolve(p, ref, "asset")
+
+
+#: The projection to answer about a stored asset with, and the asset's IRI.
+AssetQuestionDep = Annotated[tuple[Projection, str], Depends(_asset_question)]

@@ -18,6 +18,8 @@ variable                    meaning                                      default
 ``LONGARM_SPARQL_ENDPOINT`` a remote SPARQL query URL: the store there   none: the embedded store
 ``LONGARM_UPDATE_ENDPOINT`` its SPARQL update URL (writes go there)      none: the remote is read-only
 ``LONGARM_ENDPOINT_AUTH``   a header sent to the endpoint (``Name: v``)  none
+``LONGARM_NEIGHBOURHOODS``  on a remote store, answer about a stored     off: from the whole graph
+                            asset from its neighbourhood (``1``, …)
 ==========================  ==========================================  ==============================
 """
 
@@ -54,6 +56,9 @@ class Settings:
     sparql_endpoint: str | None = None
     update_endpoint: str | None = None
     endpoint_auth: str | None = field(default=None, repr=False)  # may hold a secret
+    #: On a remote store, answer "who can compel" about a stored asset from its neighbourhood
+    #: (graph/engine/neighbourhood.py) instead of a projection of the whole graph.
+    neighbourhoods: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +79,7 @@ class Settings:
             sparql_endpoint=e.get("LONGARM_SPARQL_ENDPOINT") or None,
             update_endpoint=e.get("LONGARM_UPDATE_ENDPOINT") or None,
             endpoint_auth=e.get("LONGARM_ENDPOINT_AUTH") or None,
+            neighbourhoods=e.get("LONGARM_NEIGHBOURHOODS", "").strip().lower() in ("1", "true", "yes"),
         )
 
     def endpoint(self) -> Endpoint | None:

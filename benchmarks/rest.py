@@ -52,7 +52,7 @@ from .compel import AS_OF, load_synthetic
 from .http_load import LOOPBACK, HttpRequest, ServerProcess, free_port, run_load, send
 from .synthetic import GRAPHS, SyntheticConfig, asset_iri
 
-__all__ = ["TARGETS", "exposures_path", "format_report", "main", "run"]
+__all__ = ["TARGETS", "exposures_path", "format_report", "main", "measure", "run"]
 
 #: Targets at 1 000 000 organizations under 32 concurrent clients (reported, not asserted).
 TARGETS: dict[str, float] = {"p50_ms": 5.0, "p95_ms": 20.0, "errors": 0}
@@ -154,7 +154,7 @@ def run(
         try:
             with server:
                 server.wait_ready(HttpRequest("ready", "GET", "/readyz"), ready_timeout)
-                _measure(server, report, clients, requests, warmup, seed, as_of, rate)
+                measure(server, report, clients, requests, warmup, seed, as_of, rate)
         finally:
             report["server"] = server.facts
     finally:
@@ -162,7 +162,7 @@ def run(
     return report
 
 
-def _measure(
+def measure(
     server: ServerProcess,
     report: dict[str, Any],
     clients: int,
@@ -172,6 +172,7 @@ def _measure(
     as_of: dt.date,
     rate: float | None = None,
 ) -> None:
+    """Ask who can compel on `server` under load (the first answer, then the plan); fill `report`."""
     port = server.port
     assets = _count(port, GRAPHS["assets"], "DataAsset")
     if report["orgs"] is None:

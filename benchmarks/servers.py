@@ -76,7 +76,17 @@ from .compel import AS_OF, SPARQL_COMPEL, load_synthetic
 from .http_load import LOOPBACK, HttpRequest, LoadResult, ServerProcess, free_port, run_load, send
 from .synthetic import SyntheticConfig, asset_iri
 
-__all__ = ["SERVERS", "TARGETS", "compare_answers", "compel_query", "format_report", "main", "query_plan", "run"]
+__all__ = [
+    "SERVERS",
+    "TARGETS",
+    "compare_answers",
+    "compel_query",
+    "format_report",
+    "main",
+    "oxigraph_binary",
+    "query_plan",
+    "run",
+]
 
 #: The servers, in the order they run (the first one's answers are the reference).
 SERVERS = ("longarm", "oxigraph", "rdflib")
@@ -170,7 +180,7 @@ def _build(where: Path, orgs: int, seed: int, report: dict[str, Any]) -> tuple[P
     return path, data, owners, tally.assets
 
 
-def _oxigraph_binary() -> str:
+def oxigraph_binary() -> str:
     for candidate in (Path(sysconfig.get_path("scripts")) / "oxigraph", Path(sys.executable).parent / "oxigraph"):
         if candidate.exists():
             return str(candidate)
@@ -189,7 +199,7 @@ def _server(name: str, where: Path, store: Path, data: Path, report: dict[str, A
         command = [sys.executable, "-c", code, "serve", "--host", LOOPBACK, "--port", str(port)]
         return ServerProcess(name, command, port, log, env)
     if name == "oxigraph":
-        binary, location = _oxigraph_binary(), where / "oxigraph"
+        binary, location = oxigraph_binary(), where / "oxigraph"
         start = time.perf_counter()
         with open(where / "oxigraph-load.log", "wb") as out:
             loaded = subprocess.run(

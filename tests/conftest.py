@@ -65,7 +65,14 @@ if BACKEND == "remote":
     # Tests of what only the embedded store has: its row reader and projection snapshot, the
     # benchmarks' own loaders (Oxigraph's bulk loader), and the browser tests (a real server
     # on an embedded store, whatever the backend).
-    collect_ignore = ["test_projection_rows.py", "test_snapshot.py", "test_benchmarks.py", "browser"]
+    collect_ignore = [
+        "test_projection_rows.py",
+        "test_snapshot.py",
+        "test_benchmarks.py",
+        "test_bench_scale.py",
+        "test_neighbourhood.py",  # starts oxigraph servers of its own, whatever the backend
+        "browser",
+    ]
 elif BACKEND != "embedded":
     raise RuntimeError(f"LONGARM_TEST_BACKEND is 'embedded' or 'remote', not {BACKEND!r}")
 

@@ -15,7 +15,7 @@ from ...graph.drawing.charts import exposure_svg, ownership_svg
 from ...graph.engine.ownership import DEFAULT_MAX_DEPTH
 from ...graph.engine.reach import compel
 from ...graph.engine.resolve import resolve
-from ..deps import AsOfDep, AssetPath, ModeQuery, OrgPath, ProjectionDep
+from ..deps import AsOfDep, AssetQuestionDep, ModeQuery, OrgPath, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AssetDescription, errors
 from .exposures import answer_described
@@ -65,8 +65,9 @@ def get_ownership_svg(
     summary="Exposure map of a stored data asset (SVG)",
     description=_MAP,
 )
-def get_exposures_svg(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> Response:
-    answer = compel(p, resolve(p, ref, "asset"), as_of, mode)
+def get_exposures_svg(question: AssetQuestionDep, as_of: AsOfDep, mode: ModeQuery = "strict") -> Response:
+    p, asset = question
+    answer = compel(p, asset, as_of, mode)
     return Response(exposure_svg(p, answer, link_base=EXPLORER), media_type=SVG)
 
 

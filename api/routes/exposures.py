@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from ...graph.engine.reach import Answer, compel
-from ...graph.engine.resolve import Resolved, describe_asset_resolved, resolve
+from ...graph.engine.resolve import Resolved, describe_asset_resolved
 from ...graph.projection.model import Projection
 from ...graph.views.report import answer_to_dict
-from ..deps import AsOfDep, AssetPath, ModeQuery, ProjectionDep
+from ..deps import AsOfDep, AssetQuestionDep, ModeQuery, ProjectionDep
 from ..examples import DESCRIBED_ASSETS
 from ..models import AnswerOut, AssetDescription, errors
 from ..responses import DictJSON
@@ -40,8 +40,9 @@ _WHAT = (
     summary="Who can compel access to a stored data asset",
     description=_WHAT,
 )
-async def get_asset_exposures(p: ProjectionDep, ref: AssetPath, as_of: AsOfDep, mode: ModeQuery = "strict") -> DictJSON:
-    answer = compel(p, resolve(p, ref, "asset"), as_of, mode)
+async def get_asset_exposures(question: AssetQuestionDep, as_of: AsOfDep, mode: ModeQuery = "strict") -> DictJSON:
+    p, asset = question
+    answer = compel(p, asset, as_of, mode)
     return DictJSON(answer_to_dict(p, answer))  # the AnswerOut shape (tests/test_responses.py)
 
 

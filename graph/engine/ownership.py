@@ -262,7 +262,7 @@ def _control_walk(
     for _ in range(max_depth):
         nxt = []
         for node, chain in frontier:
-            for h in sorted(_owners(p, node, as_of), key=lambda h: h.owner):
+            for h in sorted(_owners(p, node, as_of), key=_by_owner):
                 control = confers_control(h.interest, test, threshold)
                 if control is None or h.owner in seen or (control.how == "consolidation" and not consolidation):
                     continue
@@ -273,6 +273,10 @@ def _control_walk(
         if not nxt:
             return
         frontier = nxt
+
+
+def _by_owner(h: Holding) -> tuple[str, str]:
+    return h.owner, h.interest.iri
 
 
 def has_consolidation(p: Projection) -> bool:
@@ -399,7 +403,8 @@ def _controllers_of_any(
     for depth in range(1, max_depth + 1):
         nxt = []
         for node in frontier:
-            for h in _owners(p, node, as_of):
+            # In IRI order: of two ways down of the same length, the same is found however `p` was read.
+            for h in sorted(_owners(p, node, as_of), key=_by_owner):
                 control = confers_control(h.interest, test, threshold)
                 if h.owner in found or control is None or (control.how == "consolidation" and not consolidation):
                     continue

@@ -464,6 +464,8 @@ class _Inference:
     def _customers(self) -> frozenset[str]:
         """The data controllers of the stored assets (customers, not providers)."""
         p = self.p
+        if p.customers is not None:  # a neighbourhood: read with it
+            return p.customers
         return _CUSTOMERS.get(p, (), lambda: frozenset(a.controller for a in p.assets.values() if a.controller))
 
     def _add_custodian(self, custody: Custody) -> None:

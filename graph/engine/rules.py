@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ...ontology.namespace import LX, LXS
-from ..base.errors import LongarmError
+from ..base.errors import InputError, LongarmError
 from ..base.memo import Memo
 from ..projection.model import RULE_KINDS, Instrument, Interest, Projection, Rule, valid_at
 from .ownership import controllers_of_any
@@ -36,6 +36,7 @@ __all__ = [
     "OWNER_ONLY_KINDS",
     "RESIDUAL",
     "RULE_KINDS",
+    "SUBSIDIARY_DEPTH",
     "Evidence",
     "RuleError",
     "RuleKind",
@@ -45,6 +46,7 @@ __all__ = [
     "category_evidence",
     "category_unknown",
     "check_instrument",
+    "companies_in",
     "downgrade",
     "interest_steps",
     "location_evidence",
@@ -52,6 +54,9 @@ __all__ = [
     "temporal_status",
     "weakest",
 ]
+
+#: The most links from a group down to the subsidiary that gives it a presence in a jurisdiction.
+SUBSIDIARY_DEPTH = 6
 
 
 class Tier(enum.StrEnum):
@@ -443,14 +448,24 @@ def _presence_index(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple
     write that changes no control fact does not make the next answer walk a million
     organizations again.
     """
-    return _PRESENCE.get(p.control_epoch, (area, as_of), lambda: _controllers_of_companies_in(p, area, as_of))
+    if p.presence is not None:  # a neighbourhood: read with its subsidiaries (graph/engine/neighbourhood.py)
+        found = p.presence.get((area, as_of))
+        if found is None:
+            raise InputError(f"this neighbourhood was not read for {p.label(area)} on {as_of.isoformat()}")
+        return found
+    return _PRESENCE.get(p.control_epoch, (area, as_of), lambda: companies_in(p, area, as_of))
 
 
-def _controllers_of_companies_in(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple[str, Interest, int]]:
+def companies_in(p: Projection, area: str, as_of: dt.date) -> dict[str, tuple[str, Interest, int]]:
+    """Every organization of `p` that controls one incorporated in `area`, with the way down (uncached).
+
+    The targets are taken in IRI order, so that of two ways down of the same length the
+    same one is found however the projection was read.
+    """
     incorporations: set[str] = set().union(*(o.incorporated for o in p.orgs.values()))
     places = {j for j in incorporations if p.within(j, area)}
-    targets = [o.iri for o in p.orgs.values() if not places.isdisjoint(o.incorporated)]
-    return controllers_of_any(p, targets, as_of, max_depth=6)
+    targets = sorted(o.iri for o in p.orgs.values() if not places.isdisjoint(o.incorporated))
+    return controllers_of_any(p, targets, as_of, max_depth=SUBSIDIARY_DEPTH)
 
 
 def interest_steps(interest: Interest) -> list[Step]:

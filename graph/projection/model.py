@@ -347,6 +347,13 @@ class Projection:
     #: interests, jurisdictions): a patch that only adds organizations with no interest, or
     #: changes other facts, keeps it, so caches of control keyed by it outlive the patch.
     control_epoch: ControlEpoch = field(default_factory=ControlEpoch, compare=False)
+    #: Where the projection holds one question's neighbourhood, not every asset (a remote
+    #: store: graph/engine/neighbourhood.py): the data controllers among the organizations it
+    #: holds. None: the controllers of `assets`.
+    customers: frozenset[str] | None = None
+    #: Where it holds a neighbourhood: the subsidiary-presence index of its organizations by
+    #: (area, date), read from each one's subsidiaries. None: made from `orgs`.
+    presence: dict[tuple[str, dt.date], dict[str, tuple[str, Interest, int]]] | None = None
 
     def __getstate__(self) -> dict[str, object]:
         """What a snapshot holds: the facts, not what is derived from them.

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from ..store.remote import RemoteQuads
 
-__all__ = ["AHEAD", "PROGRESS_EVERY", "Rows", "Tagged", "store_rows"]
+__all__ = ["AHEAD", "PROGRESS_EVERY", "Rows", "Tagged", "store_rows", "tsv_rows"]
 
 #: Where a reader takes its rows from: the (subject, object) of one predicate IRI. Subjects
 #: and objects are Oxigraph terms (given statements) or their text (:func:`store_rows`).
@@ -129,6 +129,18 @@ def _parsed(data: bytes) -> Iterator[tuple[str, str]]:
         if line:
             subject, obj = line.split("\t")
             yield _term(subject), _term(obj)
+
+
+def tsv_rows(data: bytes) -> Iterator[list[str]]:
+    """The rows of a SPARQL TSV answer, each term as :func:`store_rows` gives it (an IRI's value …).
+
+    >>> list(tsv_rows(b'?s\\t?o\\n<https://e.org/s>\\t"a"@en\\n'))
+    [['https://e.org/s', 'a']]
+    """
+    lines = data.decode("utf-8").split("\n")
+    for line in lines[1:]:  # after the header
+        if line:
+            yield [_term(t) for t in line.split("\t")]
 
 
 def _term(text: str) -> str:
