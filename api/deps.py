@@ -101,7 +101,6 @@ AsOfDep = Annotated[dt.date, Depends(_as_of)]
 ProjectionDep = Annotated[Projection, Depends(_projection)]
 WriteTokenDep = Annotated[None, Depends(_write_token)]
 
-
 _REF = "a slug, full IRI, LEI, Wikidata Q-id, or exact name or alias (case-insensitive)"
 
 EntityPath = Annotated[str, Path(description=_REF, openapi_examples=ENTITY_REFS)]

@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -56,7 +57,7 @@ from .http_load import LOOPBACK, HttpRequest, ServerProcess, free_port, percenti
 from .servers import oxigraph_binary
 from .synthetic import asset_iri
 
-__all__ = ["TARGETS", "format_report", "main", "run"]
+__all__ = ["TARGETS", "Plan", "format_report", "main", "run"]
 
 #: Issue 15's targets (reported, not asserted): at 2.5M organizations embedded, and REST latencies.
 TARGETS: dict[str, float] = {
@@ -72,28 +73,30 @@ _XSD_DATE = PREFIXES["xsd"] + "date"
 _JSON = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}
 
 
-def run(
-    sizes: Sequence[int],
-    *,
-    queries: int = 200,
-    clients: int = 32,
-    rate: float | None = 100.0,
-    requests: int = 2000,
-    warmup: int = 200,
-    seed: int = 42,
-    remote: bool = True,
-    as_of: dt.date = AS_OF,
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What each size is asked, and how hard: the same for every store and peer of a run."""
+
+    queries: int = 200  # questions asked in process
+    clients: int = 32  # concurrent REST clients
+    rate: float | None = 100.0  # REST requests offered a second (None: as fast as answered)
+    requests: int = 2000  # measured REST requests
+    warmup: int = 200  # REST requests sent first, not measured
+    seed: int = 42
+    as_of: dt.date = AS_OF
+
+
+def run(sizes: Sequence[int], plan: Plan, *, remote: bool = True) -> dict[str, Any]:
     """Measure every size (see the module docstring); the report, one row per size."""
-    if not sizes or min(sizes) < 1 or queries < 1 or clients < 1 or requests < 1:
+    if not sizes or min(sizes) < 1 or min(plan.queries, plan.clients, plan.requests) < 1:
         raise ValueError("sizes, --queries, --clients and --requests must be at least 1")
     report: dict[str, Any] = {
-        "clients": clients,
-        "rate": rate,
-        "requests": requests,
-        "queries": queries,
-        "seed": seed,
-        "as_of": as_of.isoformat(),
+        "clients": plan.clients,
+        "rate": plan.rate,
+        "requests": plan.requests,
+        "queries": plan.queries,
+        "seed": plan.seed,
+        "as_of": plan.as_of.isoformat(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "pyoxigraph": ox.__version__,
@@ -103,27 +106,16 @@ def run(
     for size in sizes:
         work = Path(tempfile.mkdtemp(prefix="longarm-bench-scale-"))
         try:
-            report["rows"].append(_size(size, work, queries, clients, rate, requests, warmup, seed, remote, as_of))
+            report["rows"].append(_size(size, work, plan, remote))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return report
 
 
-def _size(
-    size: int,
-    work: Path,
-    queries: int,
-    clients: int,
-    rate: float | None,
-    requests: int,
-    warmup: int,
-    seed: int,
-    remote: bool,
-    as_of: dt.date,
-) -> dict[str, Any]:
+def _size(size: int, work: Path, plan: Plan, remote: bool) -> dict[str, Any]:
     store = work / "store"
     row: dict[str, Any] = {"orgs": size}
-    argv = ["bench", "compel", "--orgs", str(size), "--queries", str(queries), "--seed", str(seed)]
+    argv = ["bench", "compel", "--orgs", str(size), "--queries", str(plan.queries), "--seed", str(plan.seed)]
     done = subprocess.run(
         [sys.executable, "-c", _CODE, *argv, "--store", str(store), "--json"], capture_output=True, text=True
     )
@@ -140,10 +132,19 @@ def _size(
     }
     row["pyoxigraph"] = {"sparql_p50_ms": c["sparql_p50_ms"], "sparql_p95_ms": c["sparql_p95_ms"]}
     assets = int(c["assets"])
-    r = rest.run(size, store_dir=store, clients=clients, requests=requests, warmup=warmup, seed=seed, rate=rate)
+    r = rest.run(
+        size,
+        store_dir=store,
+        clients=plan.clients,
+        requests=plan.requests,
+        warmup=plan.warmup,
+        seed=plan.seed,
+        rate=plan.rate,
+        as_of=plan.as_of,
+    )
     row["embedded_rest"] = _latency(r)
     if remote:
-        row.update(_remote(store, work, assets, queries, clients, rate, requests, warmup, seed, as_of))
+        row.update(_remote(store, work, assets, plan))
     return row
 
 
@@ -155,18 +156,7 @@ def _latency(r: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _remote(
-    store: Path,
-    work: Path,
-    assets: int,
-    queries: int,
-    clients: int,
-    rate: float | None,
-    requests: int,
-    warmup: int,
-    seed: int,
-    as_of: dt.date,
-) -> dict[str, Any]:
+def _remote(store: Path, work: Path, assets: int, plan: Plan) -> dict[str, Any]:
     """Oxigraph's server loaded with the same statements; longarm on it in process and over REST; the peer."""
     data = work / "data.nq"
     embedded = Store.open(store)
@@ -188,23 +178,23 @@ def _remote(
     base = f"http://{LOOPBACK}:{port}"
     with engine:
         engine.wait_ready(HttpRequest("ready", "GET", "/query?query=ASK%7B%7D", None, {}), 300)
-        out_row["remote"] = _remote_in_process(base, assets, queries, seed, as_of)
-        out_row["remote_rest"] = _remote_rest(base, work, clients, rate, requests, warmup, seed)
-        plan = _peer_plan(assets, seed, as_of)
-        if warmup:
-            run_load(port, plan, clients, requests=warmup)
-        peer = run_load(port, plan, clients, requests=requests, rate=rate).report()
+        out_row["remote"] = _remote_in_process(base, assets, plan)
+        out_row["remote_rest"] = _remote_rest(base, work, plan)
+        asked = _peer_plan(assets, plan)
+        if plan.warmup:
+            run_load(port, asked, plan.clients, requests=plan.warmup)
+        peer = run_load(port, asked, plan.clients, requests=plan.requests, rate=plan.rate).report()
         out_row["oxigraph_serve"] = {k: peer[k] for k in ("p50_ms", "p95_ms", "errors", "throughput") if k in peer}
         engine.sample_memory()
     out_row["oxigraph_serve"]["peak_rss_mb"] = engine.facts.get("peak_rss_mb")
     return out_row
 
 
-def _remote_in_process(base: str, assets: int, queries: int, seed: int, as_of: dt.date) -> dict[str, Any]:
+def _remote_in_process(base: str, assets: int, plan: Plan) -> dict[str, Any]:
     """Each question answered from its neighbourhood, read from the engine (graph/engine/neighbourhood.py)."""
     store = RemoteStore(Endpoint.parse(f"{base}/query"))
-    rng = random.Random(seed + 1)
-    picks = [asset_iri(rng.randrange(assets)) for _ in range(queries)]
+    rng, as_of = random.Random(plan.seed + 1), plan.as_of
+    picks = [asset_iri(rng.randrange(assets)) for _ in range(plan.queries)]
     times = []
     for asset in picks:
         t = time.perf_counter()
@@ -217,9 +207,7 @@ def _remote_in_process(base: str, assets: int, queries: int, seed: int, as_of: d
     }
 
 
-def _remote_rest(
-    base: str, work: Path, clients: int, rate: float | None, requests: int, warmup: int, seed: int
-) -> dict[str, Any]:
+def _remote_rest(base: str, work: Path, plan: Plan) -> dict[str, Any]:
     """``longarm serve`` on the remote engine, asked as ``longarm bench rest`` asks."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LONGARM_")}
@@ -230,22 +218,22 @@ def _remote_rest(
     report: dict[str, Any] = {"orgs": None}
     with server:
         server.wait_ready(HttpRequest("ready", "GET", "/readyz"), 1800)
-        rest.measure(server, report, clients, requests, warmup, seed, AS_OF, rate)
+        rest.measure(server, report, plan.clients, plan.requests, plan.warmup, plan.seed, plan.as_of, plan.rate)
     report["server"] = server.facts
     return _latency(report)
 
 
-def _peer_plan(assets: int, seed: int, as_of: dt.date) -> list[HttpRequest]:
+def _peer_plan(assets: int, plan: Plan) -> list[HttpRequest]:
     """The SPARQL reading of the question, for ``oxigraph serve`` itself, on the same random assets."""
-    rng = random.Random(seed + 1)
-    date = ox.Literal(as_of.isoformat(), datatype=ox.NamedNode(_XSD_DATE))
-    plan = []
+    rng = random.Random(plan.seed + 1)
+    date = ox.Literal(plan.as_of.isoformat(), datatype=ox.NamedNode(_XSD_DATE))
+    asked = []
     for _ in range(500):
         asset = ox.NamedNode(asset_iri(rng.randrange(assets)))
         text = prologue(SPARQL_COMPEL, PREFIXES, None) + _with_asset(asset, date)
         body = ("query=" + quote_plus(text)).encode("utf-8")
-        plan.append(HttpRequest("peer", "POST", "/query", body, _JSON))
-    return plan
+        asked.append(HttpRequest("peer", "POST", "/query", body, _JSON))
+    return asked
 
 
 def _with_asset(asset: ox.NamedNode, date: ox.Literal) -> str:
@@ -324,16 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-        report = run(
-            sizes,
-            queries=args.queries,
-            clients=args.clients,
-            rate=args.rate or None,
-            requests=args.requests,
-            warmup=args.warmup,
-            seed=args.seed,
-            remote=not args.no_remote,
-        )
+        plan = Plan(args.queries, args.clients, args.rate or None, args.requests, args.warmup, args.seed)
+        report = run(sizes, plan, remote=not args.no_remote)
     except ValueError as exc:
         parser.error(str(exc))
     if args.json is not None:

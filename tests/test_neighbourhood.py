@@ -128,8 +128,9 @@ def test_a_reference_by_id_reads_the_neighbourhood_any_other_the_whole_projectio
         assert (found.iri, found.match) == (asset, "id") and p is not whole
     p, found = asset_question(bundled, whole.assets[asset].label, as_of)
     assert (found.iri, found.match, p) == (asset, "label", whole)
-    with pytest.raises(UnknownReferenceError):
-        asset_question(bundled, "no-such-asset", as_of)
+    for unknown in ("no-such-asset", iri("asset", "health-data-hub") + " but not an IRI"):
+        with pytest.raises(UnknownReferenceError):
+            asset_question(bundled, unknown, as_of)
 
 
 def test_a_write_by_another_process_is_seen_in_the_next_neighbourhood(server: str, bundled: RemoteStore) -> None:

@@ -39,8 +39,12 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
 
 from ...ontology.namespace import LX, entity_iri, split_entity_iri
 from ..base.errors import InputError, UnknownReferenceError
@@ -58,6 +62,25 @@ _HOSTS = tuple(str(p) for p in (LX.operatedBy, LX.contractingEntity, LX.provider
 _ROLES = tuple(str(p) for p in (LX.provider, LX.operatedBy, LX.contractingEntity))
 _CONTROL_RULE = str(LX.ControlRule)
 _FACTS: weakref.WeakKeyDictionary[RemoteStore, RemoteFacts] = weakref.WeakKeyDictionary()
+_QUESTIONS_KEPT = 256
+
+#: A way down to a subsidiary in an area, by organization (as :func:`~.rules.companies_in` gives it).
+_Index = dict[str, tuple[str, Interest, int]]
+
+
+@dataclass
+class _Kept:
+    """What walks made of one revision's facts: kept as long as those facts."""
+
+    #: Question projections by (asset, date, depth bound), the least recently asked first.
+    questions: OrderedDict[tuple[str, dt.date, int], Projection] = field(default_factory=OrderedDict)
+    #: An organization and its subsidiaries down to SUBSIDIARY_DEPTH, as a projection.
+    subsidiaries: dict[str, Projection] = field(default_factory=dict)
+    #: Which of an organization's subsidiaries control one in an area, by (organization, area, date).
+    presence: dict[tuple[str, str, dt.date], _Index] = field(default_factory=dict)
+
+
+_KEPT: weakref.WeakKeyDictionary[RemoteFacts, _Kept] = weakref.WeakKeyDictionary()
 
 
 def remote_facts(store: RemoteStore) -> RemoteFacts:
@@ -79,16 +102,31 @@ def asset_neighbourhood(
     if max_depth < 0:
         raise InputError("max_depth must be >= 0")
     facts = remote_facts(store)
-    key = ("asset", asset, as_of, max_depth)
-    kept = facts.kept.get(key)
-    if isinstance(kept, Projection):
-        facts.kept.move_to_end(key)
-        return kept
-    made = _Walk(facts, as_of, max_depth).asset(asset)
-    facts.kept[key] = made
-    while len(facts.kept) > 256:
-        facts.kept.popitem(last=False)
+    questions = _kept(facts).questions
+    key = (asset, as_of, max_depth)
+    made = questions.get(key)
+    if made is not None:
+        questions.move_to_end(key)
+        return made
+    made = questions[key] = _Walk(facts, as_of, max_depth).asset(asset)
+    while len(questions) > _QUESTIONS_KEPT:
+        questions.popitem(last=False)
     return made
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _kept(facts: RemoteFacts) -> _Kept:
+    kept = _KEPT.get(facts)
+    if kept is None:
+        kept = _KEPT[facts] = _Kept()
+    return kept
 
 
 def asset_question(
@@ -109,7 +147,7 @@ def asset_question(
     for slug in dict.fromkeys((text, text.lower())):
         with suppress(ValueError):  # not a slug
             candidates.append(str(entity_iri("asset", slug)))
-    facts.load(candidates)
+    facts.load(c for c in candidates if _is_iri(c))
     found = [c for c in dict.fromkeys(candidates) if str(LX.DataAsset) in facts.values(c, RDF_TYPE)]
     if len(found) == 1:
         p = asset_neighbourhood(store, found[0], as_of, max_depth=max_depth)
@@ -121,6 +159,7 @@ def asset_question(
 class _Walk:
     def __init__(self, facts: RemoteFacts, as_of: dt.date, max_depth: int) -> None:
         self.f, self.as_of, self.max_depth = facts, as_of, max_depth
+        self.kept = _kept(facts)
         self.chosen: dict[str, None] = {}  # the subjects of the projection, in order
 
     def choose(self, subjects: Iterable[str]) -> None:
@@ -151,9 +190,10 @@ class _Walk:
         self.choose([*parties, *controllers_of_data])
         customers = {o for o in parties if f.referrers[(str(LX.dataController), o)]}
         asked = self.entities(custodians)
-        p = f.projection(self.presence(asked))
+        presence = self.presence(asked)
+        p = f.projection(self.chosen)
         p.customers = frozenset(customers | set(controllers_of_data))
-        p.presence = self.index
+        p.presence = presence
         return p
 
     def entities(self, custodians: list[str]) -> list[str]:
@@ -201,70 +241,61 @@ class _Walk:
         f.load(frontier)
         return out
 
-    def presence(self, asked: list[str]) -> list[str]:
-        """The subjects of the projection, with the ways down to a subsidiary in each area (:attr:`index`)."""
-        f = self.f
-        below = self.downward(asked)
-        shared = f.shared()
+    def presence(self, asked: list[str]) -> dict[tuple[str, dt.date], _Index]:
+        """The ways down to a subsidiary in each area, from each organization asked about (their
+        interests and organizations chosen for the projection)."""
+        shared = self.f.shared()
         areas = sorted(
             {i.enacted_by for i in shared.instruments.values() if i.enacted_by}
             | {a for i in shared.instruments.values() for r in i.rules for a in (r.nexus_jurisdiction, r.protects) if a}
         )
-        self.index: dict[tuple[str, dt.date], dict[str, tuple[str, Interest, int]]] = {}
+        self.read_subsidiaries([o for o in asked if o not in self.kept.subsidiaries])
+        out: dict[tuple[str, dt.date], _Index] = {}
         for area in areas:
-            index: dict[str, tuple[str, Interest, int]] = {}
+            index: _Index = {}
             for org in asked:
-                found = self.subsidiary_index(org, below, area)
+                found = self.subsidiary_index(org, area)
                 node = org
                 while node in found and node not in index:  # the way down, link by link
                     index[node] = found[node]
                     child, interest, _depth = found[node]
                     self.choose([interest.iri, child])
                     node = child
-            self.index[(area, self.as_of)] = index
-        return list(self.chosen)
+            out[(area, self.as_of)] = index
+        return out
 
-    def downward(self, asked: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """(interest, or consolidated child, and child) below each organization, down to
-        :data:`SUBSIDIARY_DEPTH` links from any organization asked about."""
-        f, below, budget = self.f, dict[str, list[tuple[str, str]]](), dict[str, int]()
-        frontier = dict.fromkeys(asked, SUBSIDIARY_DEPTH)
+    def read_subsidiaries(self, orgs: list[str]) -> None:
+        """Read each organization's subsidiaries down to :data:`SUBSIDIARY_DEPTH` links, and keep
+        each organization with them as a projection."""
+        # (the interest, or the consolidated child itself; the child) below each node walked
+        f, below, depth = self.f, dict[str, list[tuple[str, str]]](), dict[str, int]()
+        frontier = dict.fromkeys(orgs, SUBSIDIARY_DEPTH)
         while frontier:
-            expand = [n for n, b in frontier.items() if b > 0 and n not in below]
+            expand = [n for n, left in frontier.items() if left > 0 and n not in below]
             f.load(frontier, [(p, o) for o in expand for p in (str(LX.owner), str(LX.consolidatedBy))])
             for node in expand:
                 below[node] = [(i, c) for i in f.referrers[(str(LX.owner), node)] for c in f.values(i, LX.owned)]
                 below[node] += [(c, c) for c in f.referrers[(str(LX.consolidatedBy), node)]]
-            budget.update(frontier)
+            depth.update(frontier)
             nxt: dict[str, int] = {}
             for node, left in frontier.items():
                 for _link, child in below.get(node, ()) if left > 0 else ():
-                    if max(budget.get(child, -1), nxt.get(child, -1)) < left - 1:
+                    if max(depth.get(child, -1), nxt.get(child, -1)) < left - 1:
                         nxt[child] = left - 1
             frontier = nxt
-        return below
-
-    def subsidiary_index(
-        self, org: str, below: dict[str, list[tuple[str, str]]], area: str
-    ) -> dict[str, tuple[str, Interest, int]]:
-        """Which of `org`'s subsidiaries (within :data:`SUBSIDIARY_DEPTH`) control one in `area`, read
-        from them alone (kept per revision: the same group answers many questions)."""
-        f = self.f
-        key = ("presence", org, area, self.as_of)
-        kept = f.kept.get(key)
-        if isinstance(kept, dict):
-            return kept
-        sub = f.kept.get(("subsidiaries", org))
-        if not isinstance(sub, Projection):
-            subjects, frontier = dict.fromkeys([org]), [org]
+        for org in orgs:
+            subjects, layer = dict.fromkeys([org]), [org]
             for _ in range(SUBSIDIARY_DEPTH):
-                links = [(link, child) for node in frontier for link, child in below.get(node, ())]
-                frontier = [c for _l, c in links if c not in subjects]
+                links = [(link, child) for node in layer for link, child in below.get(node, ())]
+                layer = [child for _link, child in links if child not in subjects]
                 subjects.update((s, None) for link, child in links for s in (link, child))
-                if not frontier:
-                    break
-            sub = f.projection(subjects)
-            f.kept[("subsidiaries", org)] = sub
-        found: dict[str, tuple[str, Interest, int]] = dict(companies_in(sub, area, self.as_of))
-        f.kept[key] = found
+            self.kept.subsidiaries[org] = f.projection(subjects)
+
+    def subsidiary_index(self, org: str, area: str) -> _Index:
+        """Which of `org`'s subsidiaries (within :data:`SUBSIDIARY_DEPTH`) control one in `area`,
+        found on them alone (kept per revision: the same group answers many questions)."""
+        key = (org, area, self.as_of)
+        found = self.kept.presence.get(key)
+        if found is None:
+            found = self.kept.presence[key] = companies_in(self.kept.subsidiaries[org], area, self.as_of)
         return found

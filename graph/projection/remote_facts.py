@@ -25,7 +25,7 @@ True
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 
@@ -85,7 +85,6 @@ _LOCAL = (
     "assets",
 )
 _BATCH = 400  # terms per request
-_KEPT = 256  # question projections kept per revision
 
 
 class RemoteFacts:
@@ -99,7 +98,6 @@ class RemoteFacts:
         self.statements: dict[str, dict[str, list[str]]] = {}
         #: (predicate, object) -> the subjects with that statement.
         self.referrers: dict[tuple[str, str], list[str]] = {}
-        self.kept: OrderedDict[object, object] = OrderedDict()
         self._lock = threading.Lock()
         self._shared: Projection | None = None
 
